@@ -1,0 +1,62 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "booktui",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "book-server", targets: ["book-server"]),
+        .executable(name: "booktui", targets: ["booktui"]),
+        .library(name: "BookClient", targets: ["BookClient"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
+        .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        // The backend API: Vapor + Fluent, SQLite or PostgreSQL.
+        .target(
+            name: "BookServer",
+            dependencies: [
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(name: "book-server", dependencies: ["BookServer"]),
+
+        // The terminal client: a library that talks HTTP, a curses module, the screens, a thin executable.
+        .target(
+            name: "BookClient",
+            dependencies: [.product(name: "Logging", package: "swift-log")]
+        ),
+        .systemLibrary(
+            name: "CNcurses",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncursesw5-dev"]), .brew(["ncurses"])]
+        ),
+        .target(name: "BookTUI", dependencies: ["BookClient", "CNcurses"]),
+        .executableTarget(
+            name: "booktui",
+            dependencies: [
+                "BookTUI", "BookClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "BookServerTests", dependencies: ["BookServer"]),
+        .testTarget(name: "BookClientTests", dependencies: ["BookClient"]),
+        .testTarget(name: "BookTUITests", dependencies: ["BookTUI"]),
+    ]
+)

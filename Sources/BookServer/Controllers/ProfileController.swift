@@ -1,0 +1,53 @@
+import Fluent
+import Vapor
+
+/// `/api/profile/`: the caller's own account.
+struct ProfileController {
+    static let nameMax = 150
+
+    @Sendable func show(req: Request) async throws -> ProfileDTO {
+        let principal = try req.principal
+        try req.application.policy.authorize(.readProfile, principal)
+        return try await Self.dto(principal, req.db)
+    }
+
+    @Sendable func replace(req: Request) async throws -> ProfileDTO { try await save(req, partial: false) }
+    @Sendable func update(req: Request) async throws -> ProfileDTO { try await save(req, partial: true) }
+
+    private func save(_ req: Request, partial: Bool) async throws -> ProfileDTO {
+        let principal = try req.principal
+        try req.application.policy.authorize(.changeProfile, principal)
+        let user = principal.user
+        var r = FieldReader(try req.inputObject(), partial: partial)
+        // The seed's serializer has no required fields on the profile: PUT may send any of them.
+        let email = r.string("email", required: false, maxLength: AccountController.emailMax)
+        let first = r.string("first_name", required: false, maxLength: Self.nameMax, allowBlank: true)
+        let last = r.string("last_name", required: false, maxLength: Self.nameMax, allowBlank: true)
+        if case .value(let address?) = email {
+            if !AccountController.isValidEmail(address) {
+                r.errors.add("email", "Enter a valid email address.")
+            } else if let other = try await User.find(email: address, on: req.db), other.id != user.id {
+                r.errors.add("email", "A user with that email already exists.")
+            }
+        }
+        if principal.source == .oidc, case .value = email {
+            r.errors.add("email", "Your e-mail address comes from your sign-in provider; change it there.")
+        }
+        try r.errors.throwIfAny()
+        if case .value(let v?) = email { user.email = v.lowercased() }
+        if case .value(let v?) = first { user.firstName = v }
+        if case .value(let v?) = last { user.lastName = v }
+        try await user.save(on: req.db)
+        return try await Self.dto(principal, req.db)
+    }
+
+    static func dto(_ principal: Principal, _ db: any Database) async throws -> ProfileDTO {
+        let user = principal.user
+        let count = try await Book.query(on: db).filter(\.$owner.$id == principal.userID).count()
+        return ProfileDTO(
+            id: principal.userID, username: user.username, email: user.email,
+            first_name: user.firstName, last_name: user.lastName,
+            date_joined: user.dateJoined, last_login: user.lastLogin, book_count: count,
+            roles: principal.roles.sorted(), auth_source: principal.source.rawValue)
+    }
+}

@@ -1,0 +1,73 @@
+import Fluent
+import Vapor
+
+/// simplejwt's endpoints: obtain, refresh (with rotation), verify; and the seed's logout.
+struct TokenController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.post("token", use: obtain)
+        routes.post("token", "refresh", use: refresh)
+        routes.post("token", "verify", use: verify)
+    }
+
+    struct TokenPair: Content {
+        var refresh: String
+        var access: String
+    }
+
+    @Sendable func obtain(req: Request) async throws -> TokenPair {
+        var r = FieldReader(try req.inputObject())
+        let username = r.string("username")
+        let password = r.string("password", allowBlank: false)
+        try r.errors.throwIfAny()
+        guard case .value(let name?) = username, case .value(let secret?) = password else { throw r.errors }
+
+        let limiter = LoginLimiter(config: req.application.config, db: req.db)
+        let address = req.remoteAddress?.ipAddress ?? "unknown"
+        if let wait = try await limiter.retryAfter(username: name, address: address) {
+            throw APIError.throttled(retryAfter: wait)
+        }
+        let user = try await User.find(username: name, on: req.db)
+        // Hash even when there is no such user, so timing does not tell which usernames exist.
+        let hash = user?.passwordHash.isEmpty == false ? user!.passwordHash : req.application.dummyPasswordHash
+        let matches = (try? await req.password.async.verify(secret, created: hash)) ?? false
+        guard let user, matches, user.isActive else {
+            try await limiter.recordFailure(username: name, address: address)
+            throw APIError(.unauthorized, "No active account found with the given credentials")
+        }
+        try await limiter.reset(username: name, address: address)
+        user.lastLogin = Date()
+        try await user.save(on: req.db)
+        return try await LocalAccounts.issuePair(for: user, req)
+    }
+
+    @Sendable func refresh(req: Request) async throws -> TokenPair {
+        var r = FieldReader(try req.inputObject())
+        let refresh = r.string("refresh")
+        try r.errors.throwIfAny()
+        guard case .value(let token?) = refresh else { throw r.errors }
+        let claims = try await LocalAccounts.usableRefreshToken(token, req)
+        guard let user = try await User.find(claims.user_id, on: req.db), user.isActive else {
+            throw APIError(.unauthorized, "No active account found for the given token.", code: "no_active_account")
+        }
+        // Rotation: the old refresh token can never be used again.
+        try await LocalAccounts.blacklist(jti: claims.jti, expiresAt: claims.expiresAt, on: req.db)
+        return try await LocalAccounts.issuePair(for: user, req)
+    }
+
+    @Sendable func verify(req: Request) async throws -> [String: String] {
+        var r = FieldReader(try req.inputObject())
+        let token = r.string("token")
+        try r.errors.throwIfAny()
+        guard case .value(let value?) = token else { throw r.errors }
+        let tokens = req.application.localTokens
+        var claims = await tokens.verify(value, as: .refresh)
+        if claims == nil { claims = await tokens.verify(value, as: .access) }
+        guard let claims else {
+            throw APIError.invalidToken()
+        }
+        if try await BlacklistedToken.contains(claims.jti, on: req.db) {
+            throw APIError.invalidToken("Token is blacklisted")
+        }
+        return [:]
+    }
+}

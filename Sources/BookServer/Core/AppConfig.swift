@@ -1,0 +1,153 @@
+import Foundation
+import Vapor
+
+/// Everything the server reads from its environment, read in one place.
+///
+/// Vapor has already merged `.env` (and `.env.<environment>`) into the process environment by the
+/// time this runs. Every variable name the server understands appears as a string literal in this
+/// file and nowhere else, so deployment checks can find them all.
+public struct AppConfig: Sendable {
+    public enum Database: Sendable, Equatable {
+        case sqlite(path: String)
+        case postgres(url: String)
+    }
+
+    public enum SMTPSecurity: String, Sendable { case starttls, tls, none }
+
+    public struct SMTP: Sendable {
+        public var host: String
+        public var port: Int
+        public var username: String?
+        public var password: String?
+        public var security: SMTPSecurity
+    }
+
+    public struct OIDC: Sendable {
+        public var issuer: String
+        public var internalURL: String?
+        public var clientID: String
+        public var audience: String
+        public var roleClient: String
+        public var scopes: [String]
+    }
+
+    /// The key used when `SECRET_KEY` is unset outside production. Never valid in production.
+    public static let developmentSecret = "insecure-development-key-change-me"
+
+    public var database: Database
+    public var secretKey: String
+    public var publicURL: String
+    public var accessTokenLifetime: Int
+    public var refreshTokenLifetime: Int
+    public var defaultRoles: [String]
+    public var smtp: SMTP?
+    public var mailFrom: String
+    public var mailDir: String
+    public var autoMigrate: Bool
+    public var oidc: OIDC?
+    /// Login failures for one username from one address before `429`.
+    public var loginFailureLimit = 5
+    /// The window those failures are counted in, in seconds.
+    public var loginFailureWindow = 15 * 60
+    /// How long an activation or reset link stays valid, in seconds.
+    public var oneTimeTokenLifetime: Int
+
+    /// Reads the configuration; throws naming the first variable that is missing or wrong.
+    public static func load(_ env: [String: String], environment: Environment) throws -> AppConfig {
+        func int(_ name: String, _ fallback: Int) throws -> Int {
+            guard let raw = env[name], !raw.isEmpty else { return fallback }
+            guard let value = Int(raw), value > 0 else {
+                throw ConfigError(variable: name, problem: "must be a positive whole number of seconds, got \"\(raw)\"")
+            }
+            return value
+        }
+        func string(_ name: String) -> String? {
+            guard let raw = env[name]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+            return raw
+        }
+
+        let secret = string("SECRET_KEY") ?? developmentSecret
+        if environment == .production, secret == developmentSecret {
+            throw ConfigError(variable: "SECRET_KEY", problem: "is required in production (set a long random value)")
+        }
+        if environment == .production, secret.utf8.count < 32 {
+            throw ConfigError(variable: "SECRET_KEY", problem: "must be at least 32 characters in production")
+        }
+
+        let database: Database
+        switch string("DATABASE_URL") {
+        case nil:
+            database = .sqlite(path: "data/book-server.sqlite")
+        case let url? where url.hasPrefix("sqlite:"):
+            var path = String(url.dropFirst("sqlite:".count))
+            if path.hasPrefix("//") { path.removeFirst(2) }
+            guard !path.isEmpty else { throw ConfigError(variable: "DATABASE_URL", problem: "names no SQLite file") }
+            database = .sqlite(path: path)
+        case let url? where url.hasPrefix("postgres://") || url.hasPrefix("postgresql://"):
+            database = .postgres(url: url)
+        case let url?:
+            throw ConfigError(variable: "DATABASE_URL", problem: "must start with sqlite: or postgres:// (got scheme of \"\(url.prefix(12))…\")")
+        }
+
+        var smtp: SMTP?
+        if let host = string("SMTP_HOST") {
+            let securityRaw = string("SMTP_SECURITY") ?? "starttls"
+            guard let security = SMTPSecurity(rawValue: securityRaw.lowercased()) else {
+                throw ConfigError(variable: "SMTP_SECURITY", problem: "must be starttls, tls or none")
+            }
+            let defaultPort = security == .tls ? 465 : 587
+            smtp = SMTP(
+                host: host, port: try int("SMTP_PORT", defaultPort),
+                username: string("SMTP_USERNAME"), password: string("SMTP_PASSWORD"),
+                security: security)
+        }
+
+        var oidc: OIDC?
+        if let issuer = string("OIDC_ISSUER") {
+            let audience = string("OIDC_AUDIENCE") ?? "book-server"
+            oidc = OIDC(
+                issuer: issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer,
+                internalURL: string("OIDC_INTERNAL_URL"),
+                clientID: string("OIDC_CLIENT_ID") ?? "booktui",
+                audience: audience,
+                roleClient: string("OIDC_ROLE_CLIENT") ?? audience,
+                scopes: ["openid", "profile", "email"])
+        }
+
+        let publicURL = string("PUBLIC_URL") ?? "http://127.0.0.1:8000"
+        return AppConfig(
+            database: database,
+            secretKey: secret,
+            publicURL: publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL,
+            accessTokenLifetime: try int("ACCESS_TOKEN_LIFETIME", 300),
+            refreshTokenLifetime: try int("REFRESH_TOKEN_LIFETIME", 86400),
+            defaultRoles: (string("DEFAULT_ROLES") ?? "librarian")
+                .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
+            smtp: smtp,
+            mailFrom: string("MAIL_FROM") ?? "Books <no-reply@localhost>",
+            mailDir: string("MAIL_DIR") ?? "data/mail",
+            autoMigrate: (string("AUTO_MIGRATE") ?? "true").lowercased() != "false",
+            oidc: oidc,
+            oneTimeTokenLifetime: try int("ONE_TIME_TOKEN_LIFETIME", 3 * 86400))
+    }
+}
+
+/// A configuration problem, always naming the variable so an operator can fix it.
+public struct ConfigError: Error, CustomStringConvertible {
+    public var variable: String
+    public var problem: String
+    public var description: String { "Configuration error: \(variable) \(problem)." }
+}
+
+extension Application {
+    private struct ConfigKey: StorageKey { typealias Value = AppConfig }
+
+    /// The configuration this application was configured with.
+    public var config: AppConfig {
+        get {
+            guard let config = storage[ConfigKey.self] else { fatalError("configure(_:) has not run") }
+            return config
+        }
+        set { storage[ConfigKey.self] = newValue }
+    }
+}

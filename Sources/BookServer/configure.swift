@@ -1,0 +1,100 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import Vapor
+
+/// Sets the application up, in one order: configuration → middleware → database → migrations →
+/// services → commands → routes.
+public func configure(_ app: Application) async throws {
+    let config: AppConfig
+    do {
+        config = try AppConfig.load(ProcessInfo.processInfo.environment, environment: app.environment)
+    } catch {
+        app.logger.critical("\(error)")
+        throw error
+    }
+    app.config = config
+
+    // middleware
+    app.middleware = .init()
+    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    app.middleware.use(APIErrorMiddleware())
+    app.routes.defaultMaxBodySize = "1mb"
+    let encoder = JSONEncoder()
+    encoder.dateEncodingStrategy = .iso8601
+    ContentConfiguration.global.use(encoder: encoder, for: .json)
+
+    // database
+    switch config.database {
+    case .sqlite(let path):
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
+    case .postgres(let url):
+        app.databases.use(try .postgres(url: url, sqlLogLevel: .debug), as: .psql)
+    }
+
+    // migrations, append-only: a fix is a new migration
+    app.migrations.add(CreateUser())
+    app.migrations.add(CreateBook())
+    app.migrations.add(CreateUserRole())
+    app.migrations.add(CreateTokenTables())
+    app.migrations.add(CreateLoginFailure())
+    app.migrations.add(CreateOutboxMessage())
+
+    // services
+    let cost = Int(ProcessInfo.processInfo.environment["PASSWORD_HASH_COST"] ?? "") ?? 12
+    app.passwords.use(.bcrypt(cost: min(max(cost, 4), 31)))
+    app.dummyPasswordHash = try app.password.hash(UUID().uuidString)
+    app.localTokens = await LocalTokens(
+        secret: config.secretKey, accessLifetime: config.accessTokenLifetime, refreshLifetime: config.refreshTokenLifetime)
+    app.oneTimeTokens = OneTimeTokens(secret: config.secretKey, lifetime: config.oneTimeTokenLifetime)
+    let transport: any MailTransport = if let smtp = config.smtp {
+        SMTPTransport(settings: smtp, caFile: ProcessInfo.processInfo.environment["SMTP_CA_FILE"],
+                      group: app.eventLoopGroup)
+    } else {
+        FileMailbox(directory: config.mailDir)
+    }
+    app.mailer = Mailer(transport: transport, from: config.mailFrom, logger: app.logger)
+
+    // commands
+    app.asyncCommands.use(RolesCommand(), as: "roles")
+    app.lifecycle.use(ServeLifecycle())
+
+    // routes
+    try routes(app)
+}
+
+/// What only a serving process does: migrate unless told not to, and run the mail worker.
+struct ServeLifecycle: LifecycleHandler {
+    func willBootAsync(_ app: Application) async throws {
+        guard Self.isServing(app) else { return }
+        if app.config.autoMigrate { try await app.autoMigrate() }
+    }
+
+    func didBootAsync(_ app: Application) async throws {
+        guard Self.isServing(app) else { return }
+        if case .sqlite(let path) = app.config.database {
+            app.logger.notice("database: SQLite at \(path)")
+        }
+        if app.config.smtp == nil {
+            app.logger.notice("mail: no SMTP_HOST, so mail is written to the local mailbox \(app.config.mailDir)")
+        }
+        let mailer = app.mailer
+        let task = Task { await mailer.run(db: { app.db }) }
+        app.storage[MailTaskKey.self] = task
+    }
+
+    func shutdownAsync(_ app: Application) async {
+        app.storage[MailTaskKey.self]?.cancel()
+    }
+
+    struct MailTaskKey: StorageKey { typealias Value = Task<Void, Never> }
+
+    /// Vapor runs `serve` when no command is named.
+    static func isServing(_ app: Application) -> Bool {
+        let command = app.environment.arguments.dropFirst().first { !$0.hasPrefix("-") }
+        return command == nil || command == "serve"
+    }
+}

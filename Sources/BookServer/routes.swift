@@ -1,0 +1,41 @@
+import Vapor
+
+/// Every URL the server answers, in one place. Paths end in "/" as the seed's (Django's) do.
+func routes(_ app: Application) throws {
+    let api = app.grouped("api")
+    let authenticated = api.grouped(BearerAuthenticator())
+    let accounts = AccountController()
+    let sessions = SessionController()
+    let profile = ProfileController()
+    let web = WebController()
+    let health = HealthController()
+
+    // MARK: tokens (simplejwt) and logout
+    try api.register(collection: TokenController())
+    authenticated.post("logout", use: sessions.logout)
+
+    // MARK: local accounts
+    api.post("register", use: accounts.register)
+    api.post("register", "resend", use: accounts.resend)
+    api.post("activate", use: accounts.activate)
+    api.post("password-reset", use: accounts.requestReset)
+    api.post("password-reset", "confirm", use: accounts.confirmReset)
+    authenticated.post("password", "change", use: accounts.changePassword)
+
+    // MARK: books and profile
+    try authenticated.grouped("books").register(collection: BookController())
+    authenticated.get("profile", use: profile.show)
+    authenticated.put("profile", use: profile.replace)
+    authenticated.patch("profile", use: profile.update)
+
+    // MARK: for clients and operators
+    api.get("auth", "config", use: sessions.authConfig)
+    api.get("schema", use: { _ in OpenAPIDocument.response() })
+    app.get("healthz", use: health.live)
+    app.get("readyz", use: health.ready)
+
+    // MARK: pages opened from e-mails
+    app.get("activate", ":uid", ":token", use: web.activate)
+    app.get("reset", ":uid", ":token", use: web.resetForm)
+    app.post("reset", ":uid", ":token", use: web.reset)
+}

@@ -1,0 +1,2 @@
+import BookServer
+try await BookServerMain.run()
