@@ -1,0 +1,222 @@
+import BookClient
+import Foundation
+
+/// Results of network work, handed from background tasks to the UI thread.
+final class Mailbox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [(Int, Result<any Sendable, any Error>)] = []
+
+    func post(_ id: Int, _ r: Result<any Sendable, any Error>) {
+        lock.lock(); items.append((id, r)); lock.unlock()
+    }
+
+    func drain() -> [(Int, Result<any Sendable, any Error>)] {
+        lock.lock(); defer { lock.unlock() }
+        let out = items
+        items.removeAll()
+        return out
+    }
+}
+
+/// The application: a stack of screens, the shared session state, and the run loop that reads
+/// keys, hands network results to screens, and draws. Everything here runs on one thread; network
+/// calls run as tasks elsewhere and come back through the mailbox, so drawing never waits on them.
+public final class App {
+    public let client: BookClient
+    public var authConfig: AuthConfig = .seed
+    public var profile: Profile?
+    public private(set) var stack: [Screen] = []
+    public var running = true
+    /// Seconds on a monotonic clock; replaceable in tests.
+    public var clock: () -> Double = { ProcessInfo.processInfo.systemUptime }
+
+    var flashText: (text: String, style: Style, until: Double)?
+    struct Pending {
+        let label: String
+        let task: Task<Void, Never>
+        let deliver: (Result<any Sendable, any Error>) -> Void
+    }
+    var pending: [Int: Pending] = [:]
+    var pendingOrder: [Int] = []
+    var nextID = 0
+    let mailbox = Mailbox()
+
+    public init(client: BookClient) {
+        self.client = client
+    }
+
+    // MARK: screens
+
+    public func push(_ s: Screen) { stack.append(s); s.appeared(self) }
+
+    public func pop() {
+        guard stack.count > 1 else { running = false; return }
+        stack.removeLast()
+        stack.last?.appeared(self)
+    }
+
+    /// Replaces the whole stack (after login or logout).
+    public func reset(to s: Screen) { stack = [s]; s.appeared(self) }
+
+    public var top: Screen? { stack.last }
+
+    /// A message in the message line for a few seconds.
+    public func flash(_ text: String, _ style: Style = .ok, seconds: Double = 6) {
+        flashText = (text, style, clock() + seconds)
+    }
+
+    public func confirm(_ question: String, onYes: @escaping (App) -> Void) {
+        push(ConfirmDialog(question: question, onYes: onYes))
+    }
+
+    // MARK: network work
+
+    public var isBusy: Bool { !pending.isEmpty }
+    public var busyLabel: String? { pendingOrder.last.flatMap { pending[$0]?.label } }
+
+    /// Runs `op` off the UI thread; `done` runs on the UI thread with the result.
+    public func perform<T: Sendable>(_ label: String, _ op: @escaping @Sendable (BookClient) async throws -> T,
+                                     done: @escaping (Result<T, APIError>) -> Void) {
+        let id = nextID
+        nextID += 1
+        let client = self.client
+        let mailbox = self.mailbox
+        let task = Task.detached {
+            do { mailbox.post(id, .success(try await op(client))) } catch { mailbox.post(id, .failure(error)) }
+        }
+        pending[id] = Pending(label: label, task: task, deliver: { r in
+            switch r {
+            case .success(let v): done(.success(v as! T))
+            case .failure(let e): done(.failure(e as? APIError ?? .unreachable(String(describing: e))))
+            }
+        })
+        pendingOrder.append(id)
+    }
+
+    /// Cancels every call in flight; their screens hear `.cancelled`.
+    public func cancelAll() {
+        let ids = pendingOrder
+        for id in ids {
+            guard let p = pending.removeValue(forKey: id) else { continue }
+            p.task.cancel()
+            p.deliver(.failure(APIError.cancelled))
+        }
+        pendingOrder.removeAll()
+    }
+
+    /// Hands finished results to their screens. Returns whether anything arrived.
+    @discardableResult
+    public func deliverResults() -> Bool {
+        let items = mailbox.drain()
+        for (id, r) in items {
+            guard let p = pending.removeValue(forKey: id) else { continue }   // cancelled meanwhile
+            pendingOrder.removeAll { $0 == id }
+            p.deliver(r)
+        }
+        return !items.isEmpty
+    }
+
+    /// Waits (in tests and scripts) until no call is in flight.
+    public func settle(timeout: Double = 10) {
+        let end = clock() + timeout
+        while isBusy && clock() < end {
+            if !deliverResults() { usleep(5_000) }
+        }
+    }
+
+    /// What to do after a call failed in a way that is not the screen's business.
+    public func report(_ e: APIError) {
+        switch e {
+        case .signedOut:
+            profile = nil
+            reset(to: LoginScreen(message: "Your session has ended; please log in again."))
+        case .cancelled:
+            flash("Cancelled", .warning)
+        default:
+            flash(e.description, .error, seconds: 10)
+        }
+    }
+
+    // MARK: keys and drawing
+
+    public static let minRows = 24, minCols = 80
+
+    public func handle(_ key: Key, size: (rows: Int, cols: Int)) {
+        if key == .ctrl("c") { running = false; return }
+        if key == .resize { return }
+        if size.rows < Self.minRows || size.cols < Self.minCols { return }
+        if key == .escape && isBusy { cancelAll(); return }
+        top?.handle(key, self)
+    }
+
+    public func draw(_ s: Surface) {
+        s.clear()
+        s.setCursor(nil)
+        if s.rows < Self.minRows || s.cols < Self.minCols {
+            let lines = ["Terminal too small: \(s.cols)x\(s.rows).",
+                         "booktui needs at least \(Self.minCols)x\(Self.minRows).",
+                         "Make the window bigger (Ctrl-C quits)."]
+            for (i, l) in lines.enumerated() where i < s.rows {
+                s.text(max(0, s.rows / 2 - 1) + i < s.rows ? max(0, s.rows / 2 - 1) + i : i, 0, l, width: s.cols)
+            }
+            return
+        }
+        drawStatusLine(s)
+        let area = Rect(top: 1, left: 0, height: s.rows - 3, width: s.cols)
+        // Draw from the last full screen upwards so dialogs appear over what they belong to.
+        var first = stack.count - 1
+        while first > 0 && stack[first].isOverlay { first -= 1 }
+        if first >= 0 {
+            for i in first..<stack.count {
+                if i < stack.count - 1 { s.setCursor(nil) }
+                stack[i].draw(s, area, self)
+            }
+        }
+        drawMessageLine(s)
+        s.line(s.rows - 1, " " + (top?.footer ?? ""), .status)
+    }
+
+    func drawStatusLine(_ s: Surface) {
+        var parts = ["booktui", client.server]
+        if let p = profile {
+            let roles = p.roles.map { $0.isEmpty ? "no roles" : $0.joined(separator: ",") }
+            parts.append(p.username + (roles.map { " (\($0))" } ?? ""))
+        } else {
+            parts.append("not signed in")
+        }
+        if let t = top?.title { parts.append(t) }
+        s.line(0, " " + parts.joined(separator: " │ "), .title)
+    }
+
+    static let spinner = Array("⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏")
+
+    func drawMessageLine(_ s: Surface) {
+        let row = s.rows - 2
+        if let label = busyLabel {
+            let frame = Self.spinner[Int(clock() * 10) % Self.spinner.count]
+            s.line(row, " \(frame) \(label)…  (Esc cancels)", .warning)
+        } else if let f = flashText, f.until > clock() {
+            s.line(row, " " + f.text, f.style)
+        }
+    }
+
+    // MARK: the run loop
+
+    /// Runs until the user quits. The terminal is restored on every way out of here; signals
+    /// are handled by the driver's handlers.
+    public func run(terminal: CursesTerminal) {
+        terminal.start()
+        defer { terminal.stop() }
+        for s in stack { _ = s }
+        while running {
+            deliverResults()
+            top?.tick(self)
+            draw(terminal)
+            terminal.present()
+            if let key = terminal.readKey() {
+                handle(key, size: (terminal.rows, terminal.cols))
+            }
+        }
+        cancelAll()
+    }
+}

@@ -1,0 +1,125 @@
+import CNcurses
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The only code that calls curses: start-up, teardown, drawing and reading keys.
+public final class CursesTerminal: Surface {
+    public private(set) var rows = 24
+    public private(set) var cols = 80
+    let useColor: Bool
+    var started = false
+    var attrs: [Style: attr_t] = [:]
+
+    /// - Parameter monochrome: no colours even if the terminal has them (also under `NO_COLOR`).
+    public init(monochrome: Bool) {
+        self.useColor = !monochrome
+    }
+
+    /// Puts the terminal in full-screen raw mode. Raw (not cbreak) so that Ctrl-S and Ctrl-C
+    /// reach us as keys instead of flow control and a signal.
+    public func start() {
+        setlocale(LC_ALL, "")
+        cn_install_signal_handlers()
+        // A short ESC delay keeps Esc snappy; ncurses reads ESCDELAY only from the environment or this.
+        set_escdelay(25)
+        initscr()
+        started = true
+        raw()
+        noecho()
+        nonl()
+        keypad(cn_stdscr(), true)
+        wtimeout(cn_stdscr(), 50)
+        curs_set(0)
+        setupStyles()
+        updateSize()
+    }
+
+    /// Gives the terminal back exactly as it was.
+    public func stop() {
+        guard started else { return }
+        started = false
+        curs_set(1)
+        endwin()
+    }
+
+    func setupStyles() {
+        let bold = cn_a_bold(), rev = cn_a_reverse(), dim = cn_a_dim(), ul = cn_a_underline()
+        let colours = useColor && has_colors()
+        if colours {
+            start_color()
+            use_default_colors()
+            // pair: (fg, bg); -1 is the terminal's default.
+            let pairs: [(Style, Int16, Int16)] = [
+                (.title, Int16(COLOR_WHITE), Int16(COLOR_BLUE)),
+                (.header, Int16(COLOR_CYAN), -1),
+                (.selected, Int16(COLOR_BLACK), Int16(COLOR_CYAN)),
+                (.error, Int16(COLOR_RED), -1),
+                (.ok, Int16(COLOR_GREEN), -1),
+                (.key, Int16(COLOR_YELLOW), -1),
+                (.field, -1, -1),
+                (.fieldFocused, Int16(COLOR_BLACK), Int16(COLOR_WHITE)),
+                (.status, Int16(COLOR_BLACK), Int16(COLOR_WHITE)),
+                (.warning, Int16(COLOR_YELLOW), -1),
+                (.dim, -1, -1),
+            ]
+            for (i, p) in pairs.enumerated() {
+                init_pair(Int16(i + 1), p.1, p.2)
+                var a = cn_color_pair(Int32(i + 1))
+                switch p.0 {
+                case .title, .header, .error: a |= bold
+                case .dim: a |= dim
+                case .field: a |= ul
+                default: break
+                }
+                attrs[p.0] = a
+            }
+        } else {
+            attrs = [.title: rev | bold, .header: bold | ul, .selected: rev, .error: bold, .ok: bold,
+                     .key: bold, .field: ul, .fieldFocused: rev, .status: rev, .warning: bold, .dim: dim]
+        }
+        attrs[.normal] = cn_a_normal()
+    }
+
+    public func updateSize() {
+        var y: Int32 = 0, x: Int32 = 0
+        cn_getmaxyx(&y, &x)
+        rows = Int(y); cols = Int(x)
+    }
+
+    public func clear() { werase(cn_stdscr()) }
+
+    public func put(_ row: Int, _ col: Int, _ text: String, _ style: Style) {
+        guard row >= 0, row < rows, col >= 0, col < cols else { return }
+        cn_attrset(attrs[style] ?? cn_a_normal())
+        _ = text.withCString { cn_put(Int32(row), Int32(col), $0, -1) }
+        cn_attrset(cn_a_normal())
+    }
+
+    var cursorPos: (row: Int, col: Int)?
+    public func setCursor(_ pos: (row: Int, col: Int)?) { cursorPos = pos }
+
+    /// Shows what was drawn.
+    public func present() {
+        if let p = cursorPos, p.row < rows, p.col < cols {
+            curs_set(1)
+            _ = cn_move(Int32(p.row), Int32(p.col))
+        } else {
+            curs_set(0)
+        }
+        wrefresh(cn_stdscr())
+    }
+
+    /// The next key, or nil after the read timeout (50 ms) so the caller can do other work.
+    public func readKey() -> Key? {
+        var ch: UInt32 = 0
+        let r = cn_get_wch(&ch)
+        if r == ERR { return nil }
+        if r == KEY_CODE_YES {
+            let k = KeyDecoder.functionKey(Int32(ch))
+            if k == .resize { updateSize() }
+            return k
+        }
+        return KeyDecoder.character(ch)
+    }
+}

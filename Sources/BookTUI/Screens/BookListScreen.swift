@@ -1,0 +1,242 @@
+import BookClient
+import Foundation
+
+/// The user's books in a table filling the screen.
+public final class BookListScreen: Screen {
+    var window = BookWindow(pageSize: 100)
+    var query = BookQuery()
+    var cursor = 0
+    var top = 0
+    var visibleRows = 20
+    /// The `/` prompt, when open.
+    var searchEditor: LineEditor?
+    var searchEditedAt: Double = 0
+    var lastError: String?
+
+    public init() {}
+
+    public var title: String { "Books" }
+    public var help: [(key: String, action: String)] {
+        [("j / k / ↓ / ↑", "next / previous book"), ("PgDn / PgUp", "next / previous screenful"),
+         ("g / G", "first / last book"), ("/", "search (title, author, ISBN) as you type; Enter keeps, Esc clears"),
+         ("s", "sort by the next column (title, author, year, added)"), ("S", "reverse the sort"),
+         ("f", "only available books / all books"), ("r", "reload"),
+         ("a", "add a book"), ("e / Enter", "edit the selected book"), ("d", "delete the selected book"),
+         ("p", "your profile"), ("L", "log out"), ("?", "this help"), ("q", "quit")]
+    }
+
+    public var footer: String {
+        let pos = window.total.map { BookWindow.position(first: top, visible: visibleRows, total: $0) } ?? "loading"
+        if searchEditor != nil { return "\(pos) · type to search · Enter keep · Esc clear" }
+        return "\(pos) · j/k move · / search · s sort · f avail · a add · e edit · d del · p profile · ? help · q quit"
+    }
+
+    public func appeared(_ app: App) { fetchVisible(app) }
+
+    var canEdit: (App) -> Bool = { $0.profile?.canEditBooks ?? true }
+
+    func needRole(_ app: App, _ what: String) -> Bool {
+        if canEdit(app) { return true }
+        let has = app.profile?.roles.map { $0.isEmpty ? "none" : $0.joined(separator: ", ") } ?? "none"
+        app.flash("You need the librarian role to \(what) (your roles: \(has)).", .warning)
+        return false
+    }
+
+    // MARK: fetching
+
+    func fetchVisible(_ app: App) {
+        let range = top..<(top + visibleRows + 1)
+        var wanted = window.missingPages(for: range)
+        // Prefetch the next page when the bottom of the screen is near it.
+        if let t = window.total, let last = wanted.last ?? Optional((top + visibleRows) / window.pageSize),
+           (last + 1) * window.pageSize < t, (top + visibleRows * 2) / window.pageSize > last {
+            if window.missingPages(for: ((last + 1) * window.pageSize)..<((last + 1) * window.pageSize + 1)).count == 1 {
+                wanted.append(last + 1)
+            }
+        }
+        for page in wanted { fetch(page, app) }
+    }
+
+    func fetch(_ page: Int, _ app: App) {
+        window.markRequested(page)
+        let g = window.generation, q = query, size = window.pageSize
+        app.perform(page == 0 ? "Loading books" : "Loading books \(page * size + 1)–\((page + 1) * size)",
+                    { c in try await c.listBooks(q, page: page + 1, pageSize: size) }) { [weak self] r in
+            guard let self else { return }
+            switch r {
+            case .success(let p):
+                if window.receive(page: page, p, generation: g) {
+                    lastError = nil
+                    clamp()
+                    fetchVisible(app)
+                }
+            case .failure(let e):
+                window.fail(page: page, generation: g)
+                if case .notFound = e, page > 0 {
+                    // A page past the end (the list shrank): start over.
+                    reload(app); return
+                }
+                if case .cancelled = e { lastError = "Loading cancelled; r reloads." } else {
+                    lastError = e.description
+                    app.report(e)
+                }
+            }
+        }
+    }
+
+    func reload(_ app: App, keepRows: Bool = false) {
+        if keepRows { window.invalidate() } else { window.reset() }
+        lastError = nil
+        fetchVisible(app)
+    }
+
+    func clamp() {
+        let n = window.total ?? 0
+        cursor = max(0, min(cursor, n - 1))
+        if cursor < top { top = cursor }
+        if cursor >= top + visibleRows { top = cursor - visibleRows + 1 }
+        top = max(0, min(top, max(0, n - visibleRows)))
+    }
+
+    // MARK: keys
+
+    public func tick(_ app: App) {
+        // Incremental search: ask the server once typing pauses for a moment.
+        if let ed = searchEditor, ed.text != query.search, app.clock() - searchEditedAt > 0.25 {
+            query.search = ed.text
+            cursor = 0; top = 0
+            reload(app)
+        }
+    }
+
+    public func handle(_ key: Key, _ app: App) {
+        if var ed = searchEditor {
+            switch key {
+            case .enter:
+                searchEditor = nil
+                if ed.text != query.search { query.search = ed.text; cursor = 0; top = 0; reload(app) }
+            case .escape:
+                searchEditor = nil
+                if !query.search.isEmpty { query.search = ""; cursor = 0; top = 0; reload(app) }
+            default:
+                if ed.handle(key) { searchEditor = ed; searchEditedAt = app.clock() }
+            }
+            return
+        }
+        let n = window.total ?? 0
+        switch key {
+        case .char("j"), .down: cursor += 1
+        case .char("k"), .up: cursor -= 1
+        case .pageDown, .char(" "), .ctrl("f"): cursor += visibleRows; top += visibleRows
+        case .pageUp, .ctrl("b"): cursor -= visibleRows; top -= visibleRows
+        case .char("g"), .home: cursor = 0; top = 0
+        case .char("G"), .end: cursor = max(0, n - 1); top = max(0, n - visibleRows)
+        case .char("/"):
+            searchEditor = LineEditor(query.search); searchEditedAt = app.clock()
+        case .char("s"):
+            let all: [SortField] = app.authConfig.extended ? SortField.allCases : [.title, .author, .publishedYear]
+            let i = all.firstIndex(of: query.sort) ?? 0
+            query.sort = all[(i + 1) % all.count]
+            cursor = 0; top = 0; reload(app)
+            app.flash("Sorted by \(query.sort.label)\(query.descending ? ", descending" : "")")
+        case .char("S"):
+            query.descending.toggle()
+            cursor = 0; top = 0; reload(app)
+            app.flash("Sorted by \(query.sort.label)\(query.descending ? ", descending" : "")")
+        case .char("f"):
+            query.availableOnly.toggle()
+            cursor = 0; top = 0; reload(app)
+            app.flash(query.availableOnly ? "Showing available books only" : "Showing all books")
+        case .char("r"), .ctrl("l"): reload(app)
+        case .char("a"):
+            if needRole(app, "add books") { app.push(BookFormScreen(book: nil, list: self)) }
+        case .char("e"), .enter:
+            guard let b = window.row(cursor) else { return }
+            if needRole(app, "change books") { app.push(BookFormScreen(book: b, list: self)) }
+        case .char("d"), .delete:
+            guard let b = window.row(cursor), needRole(app, "delete books") else { return }
+            app.confirm("Delete “\(b.title)” by \(b.author)?") { [weak self] app in self?.delete(b, app) }
+        case .char("p"): app.push(ProfileScreen())
+        case .char("L"): ProfileScreen.logout(app)
+        case .char("?"), .function(1): app.push(HelpScreen(of: self))
+        case .char("q"): app.running = false
+        default: return
+        }
+        clamp()
+        fetchVisible(app)
+    }
+
+    func delete(_ b: Book, _ app: App) {
+        app.perform("Deleting", { c in try await c.deleteBook(id: b.id) }) { [weak self] r in
+            switch r {
+            case .success:
+                app.flash("Deleted “\(b.title)”.")
+                self?.reload(app, keepRows: true)
+            case .failure(let e): app.report(e)
+            }
+        }
+    }
+
+    /// After the form saved a book.
+    func saved(_ app: App) { reload(app, keepRows: true) }
+
+    // MARK: drawing
+
+    struct Columns { var title, author, year, avail, isbn: Int }
+
+    static func columns(width: Int) -> Columns {
+        let year = 4, avail = 5, isbn = width >= 100 ? 17 : 13
+        let flex = width - 2 - year - avail - isbn - 4 * 2
+        let author = max(10, flex * 2 / 5)
+        return Columns(title: max(10, flex - author), author: author, year: year, avail: avail, isbn: isbn)
+    }
+
+    public func draw(_ s: Surface, _ area: Rect, _ app: App) {
+        let searchRow = searchEditor != nil || !query.search.isEmpty || query.availableOnly
+        let headerRow = area.top + (searchRow ? 1 : 0)
+        let newVisible = max(1, area.height - (headerRow - area.top) - 1)
+        if newVisible != visibleRows { visibleRows = newVisible; clamp(); fetchVisible(app) }
+        if searchRow {
+            var label = query.availableOnly ? " [available only]" : ""
+            if var ed = searchEditor {
+                s.text(area.top, 0, " Search: ", width: 9, .key)
+                let v = ed.view(width: 40)
+                s.text(area.top, 9, v.text, width: 40, .fieldFocused)
+                s.setCursor((area.top, 9 + v.cursorColumn))
+                label = "  " + label
+                s.text(area.top, 50, label, width: s.cols - 50, .warning)
+            } else {
+                s.line(area.top, (query.search.isEmpty ? "" : " Search: “\(query.search)”") + label + "   (/ to change)", .warning)
+            }
+        }
+        let c = Self.columns(width: area.width)
+        let arrow = query.descending ? "▼" : "▲"
+        func h(_ name: String, _ f: SortField?) -> String { name + (f == query.sort ? arrow : "") }
+        let header = " " + [DisplayWidth.fit(h("Title", .title), width: c.title), DisplayWidth.fit(h("Author", .author), width: c.author),
+                            DisplayWidth.fit(h("Year", .publishedYear), width: c.year + 1), DisplayWidth.fit("Avail", width: c.avail),
+                            DisplayWidth.fit("ISBN", width: c.isbn)].joined(separator: "  ")
+        s.line(headerRow, header, .header)
+        let first = headerRow + 1
+        if window.total == 0 {
+            s.line(first + 1, query.search.isEmpty && !query.availableOnly
+                   ? "  No books yet. Press a to add one." : "  No books match.", .dim)
+        }
+        for i in 0..<visibleRows {
+            let idx = top + i
+            if let t = window.total, idx >= t { break }
+            if window.total == nil { break }
+            let row = first + i
+            let style: Style = idx == cursor ? .selected : .normal
+            if let b = window.row(idx) {
+                let cells = [DisplayWidth.fit(b.title, width: c.title), DisplayWidth.fit(b.author, width: c.author),
+                             DisplayWidth.fit(String(b.publishedYear), width: c.year, alignRight: true) + " ",
+                             DisplayWidth.fit(b.isAvailable ? "yes" : "no", width: c.avail),
+                             DisplayWidth.fit(b.isbn ?? "", width: c.isbn)]
+                s.line(row, " " + cells.joined(separator: "  "), style)
+            } else {
+                s.line(row, " …", idx == cursor ? .selected : .dim)
+            }
+        }
+        if let e = lastError, !app.isBusy { s.line(area.bottom - 1, " " + e + "  (r reloads)", .error) }
+    }
+}

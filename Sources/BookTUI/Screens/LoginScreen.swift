@@ -1,0 +1,116 @@
+import BookClient
+
+/// Username and password; the way to Register and Forgot password when the server offers them.
+public final class LoginScreen: Screen {
+    let form: Form
+    var message: String?
+    var messageStyle: Style = .ok
+    var checkedSession = false
+
+    public init(username: String = "", message: String? = nil, style: Style = .ok) {
+        form = Form([Field("username", "Username", username), Field("password", "Password", masked: true)])
+        if !username.isEmpty { form.focus = 1 }
+        self.message = message
+        self.messageStyle = style
+    }
+
+    public var title: String { "Log in" }
+    public var help: [(key: String, action: String)] {
+        [("Tab / Shift-Tab", "next / previous field"), ("Enter", "next field; on Password: log in"),
+         ("Ctrl-S", "log in"), ("Ctrl-R", "register a new account"), ("Ctrl-F", "forgot password"),
+         ("Ctrl-A/E/K/U/W", "edit the field like a shell line"), ("Esc", "cancel a call in progress; else quit")]
+    }
+    public var footer: String { "Enter log in · Tab next · Ctrl-R register · Ctrl-F forgot password · Esc quit · F1 help" }
+
+    public func appeared(_ app: App) {
+        guard !checkedSession else { return }
+        checkedSession = true
+        app.perform("Contacting server", { c in
+            let config = (try? await c.authConfig()) ?? .seed
+            let profile: Profile? = await c.isSignedIn ? try await c.profile() : nil
+            return (config, profile)
+        }) { [weak self] r in
+            switch r {
+            case .success(let (config, profile)):
+                app.authConfig = config
+                if let profile {
+                    app.profile = profile
+                    app.reset(to: BookListScreen())
+                }
+            case .failure(.signedOut): break
+            case .failure(let e):
+                self?.message = e.description
+                self?.messageStyle = .error
+            }
+        }
+    }
+
+    public func draw(_ s: Surface, _ area: Rect, _ app: App) {
+        var row = area.top + 1
+        s.line(row, "  Log in to \(app.client.server)", .header); row += 2
+        row = form.draw(s, top: row, left: area.left + 2, width: area.width - 4)
+        row += 1
+        if let m = message { s.line(row, "  " + m, messageStyle) }
+        row += 2
+        var offers = ["Ctrl-R  Create an account"]
+        if !app.authConfig.registration { offers[0] += " (not offered by this server)" }
+        offers.append("Ctrl-F  Forgot password" + (app.authConfig.extended ? "" : " (not offered by this server)"))
+        if let issuer = app.authConfig.oidcIssuer {
+            offers.append("Single sign-on is configured (\(issuer)); booktui signs in with local accounts here.")
+        }
+        for o in offers { s.line(row, "  " + o, .dim); row += 1 }
+    }
+
+    public func handle(_ key: Key, _ app: App) {
+        switch key {
+        case .escape: app.running = false
+        case .function(1): app.push(HelpScreen(of: self))
+        case .ctrl("r"):
+            if app.authConfig.registration { app.push(RegisterScreen()) }
+            else { message = "This server does not offer registration from booktui."; messageStyle = .warning }
+        case .ctrl("f"):
+            if app.authConfig.extended { app.push(ForgotPasswordScreen()) }
+            else { message = "This server does not offer password reset from booktui; use its web site."; messageStyle = .warning }
+        case .ctrl("s"): submit(app)
+        case .enter:
+            if form.focus == 0 { form.focus = 1 } else { submit(app) }
+        default: form.handle(key)
+        }
+    }
+
+    func submit(_ app: App) {
+        let user = form.fields[0].trimmed, pass = form.fields[1].value
+        guard !user.isEmpty, !pass.isEmpty else {
+            message = "Enter your username and password."; messageStyle = .warning
+            form.focus = user.isEmpty ? 0 : 1
+            return
+        }
+        message = nil
+        app.perform("Logging in", { c in
+            try await c.login(username: user, password: pass)
+            return try await c.profile()
+        }) { [weak self] r in
+            guard let self else { return }
+            switch r {
+            case .success(let p):
+                app.profile = p
+                app.reset(to: BookListScreen())
+                app.flash("Welcome, \(p.username).")
+            case .failure(.unauthorized):
+                message = "Wrong username or password, or the account is not activated yet."
+                messageStyle = .error
+                form.fields[1].text = ""
+                form.focus = 1
+            case .failure(let e):
+                message = e.description; messageStyle = .error
+            }
+        }
+    }
+}
+
+extension Field {
+    var text: String {
+        get { editor.text }
+        set { editor.text = newValue }
+    }
+}

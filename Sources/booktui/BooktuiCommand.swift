@@ -1,0 +1,182 @@
+import ArgumentParser
+import BookClient
+import BookTUI
+import Foundation
+import Logging
+
+/// Options every subcommand shares.
+struct ServerOptions: ParsableArguments {
+    /// The server to talk to.
+    @Option(name: .long, help: "Server base URL (default: $BOOKTUI_SERVER, else the last one used, else http://127.0.0.1:8000).")
+    var server: String?
+
+    /// Seconds to wait for any one request.
+    @Option(name: .long, help: "Seconds to wait for the server on each request.")
+    var timeout: Double = 15
+
+    func validate() throws {
+        if let s = server, URL(string: s)?.scheme == nil {
+            throw ValidationError("--server needs a URL like http://127.0.0.1:8000")
+        }
+        if timeout <= 0 { throw ValidationError("--timeout must be positive") }
+    }
+
+    /// Opens the token store and the client; explains and fails if the token files are open to others.
+    func makeClient() throws -> (BookClient, TokenStore) {
+        let env = ProcessInfo.processInfo.environment
+        let store = TokenStore(directory: TokenStore.defaultDirectory(environment: env))
+        do {
+            try store.checkPermissions()
+            let explicit = server ?? env["BOOKTUI_SERVER"].flatMap { $0.isEmpty ? nil : $0 }
+            let url = explicit ?? store.lastServer() ?? "http://127.0.0.1:8000"
+            if explicit != nil { try store.setLastServer(url) }
+            return (try BookClient(server: url, store: store, timeout: timeout), store)
+        } catch let e as TokenStoreError {
+            FileHandle.standardError.write(Data("booktui: \(e.description)\n".utf8))
+            throw ExitCode(3)
+        }
+    }
+}
+
+/// Runs async work from a synchronous command, keeping the main thread for the terminal.
+final class ResultBox<T>: @unchecked Sendable { var result: Result<T, Error>? }
+
+func blocking<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
+    let box = ResultBox<T>()
+    let done = DispatchSemaphore(value: 0)
+    Task.detached {
+        do { box.result = .success(try await work()) } catch { box.result = .failure(error) }
+        done.signal()
+    }
+    done.wait()
+    return try box.result!.get()
+}
+
+/// Log lines would tear the full-screen UI, so the app logs nothing; the script subcommands log
+/// to standard error at debug level when `BOOKTUI_DEBUG` is set. Tokens are never logged.
+func bootstrapLogging(tui: Bool = false) {
+    let debug = !(ProcessInfo.processInfo.environment["BOOKTUI_DEBUG"] ?? "").isEmpty
+    LoggingSystem.bootstrap { label in
+        guard debug && !tui else { return SwiftLogNoOpLogHandler() }
+        var h = StreamLogHandler.standardError(label: label)
+        h.logLevel = .debug
+        return h
+    }
+}
+
+struct BooktuiCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "booktui",
+        abstract: "A full-screen terminal client for the book catalogue.",
+        discussion: "Without a subcommand, opens the full-screen app. Tokens live in $XDG_CONFIG_HOME/booktui/ (0600).",
+        version: BookClientVersion.version,
+        subcommands: [Status.self, Logout.self, Login.self]
+    )
+
+    @OptionGroup var options: ServerOptions
+
+    /// Turns colours off (also done by the NO_COLOR environment variable).
+    @Flag(name: .long, help: "No colours (also when NO_COLOR is set).")
+    var monochrome = false
+
+    func run() throws {
+        bootstrapLogging(tui: true)
+        let (client, _) = try options.makeClient()
+        let noColor = monochrome || !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+        let app = App(client: client)
+        app.reset(to: LoginScreen())
+        app.run(terminal: CursesTerminal(monochrome: noColor))
+    }
+}
+
+extension BooktuiCommand {
+    /// `booktui status`: who, which server, roles, token expiry, where tokens live.
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show who is signed in to which server, and until when.")
+        @OptionGroup var options: ServerOptions
+
+        func run() throws {
+            bootstrapLogging()
+            let (client, store) = try options.makeClient()
+            print("Server:         \(client.server)")
+            let outcome: Result<(Profile, StoredSession?), APIError> = try blocking {
+                do {
+                    let p = try await client.profile()
+                    return .success((p, await client.currentSession()))
+                } catch let e as APIError { return .failure(e) }
+            }
+            switch outcome {
+            case .success(let (p, session)):
+                print("User:           \(p.username)")
+                print("Roles:          \(p.roles.map { $0.isEmpty ? "(none)" : $0.joined(separator: ", ") } ?? "(server has no roles)")")
+                print("Signed in with: \(p.authSource == "oidc" ? "single sign-on" : "local account")")
+                if let s = session {
+                    print("Access token:   \(Self.expiry(s.access))")
+                    print("Refresh token:  \(Self.expiry(s.refresh))")
+                }
+                print("Tokens in:      \(store.tokensPath) (mode 600)")
+            case .failure(.signedOut):
+                print("Not signed in.")
+                throw ExitCode(1)
+            case .failure(let e):
+                print("Error:          \(e.description)")
+                throw ExitCode(2)
+            }
+        }
+
+        static func expiry(_ token: String) -> String {
+            guard let d = JWTClaims.expiry(token) else { return "expiry unknown" }
+            let f = ISO8601DateFormatter()
+            let left = Int(d.timeIntervalSinceNow)
+            return "expires \(f.string(from: d))" + (left > 0 ? " (in \(left / 60) min \(left % 60) s)" : " (expired)")
+        }
+    }
+
+    /// `booktui logout`: revoke the refresh token on the server and delete the local tokens.
+    struct Logout: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Sign out: revoke the session on the server and delete local tokens.")
+        @OptionGroup var options: ServerOptions
+
+        func run() throws {
+            bootstrapLogging()
+            let (client, _) = try options.makeClient()
+            let r = try blocking { await client.logout() }
+            if !r.wasSignedIn {
+                print("Not signed in to \(client.server).")
+            } else if r.revokedOnServer {
+                print("Logged out of \(client.server): the session was revoked on the server and local tokens deleted.")
+            } else {
+                print("Logged out locally: local tokens deleted, but the server could not revoke the session (\(r.problem ?? "unknown")).")
+            }
+        }
+    }
+
+    /// `booktui login`: sign in from a script, the password read from standard input.
+    struct Login: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Sign in with a local account (password read from standard input).")
+        @OptionGroup var options: ServerOptions
+        @Option(name: .long, help: "The username.") var username: String
+
+        func run() throws {
+            bootstrapLogging()
+            let (client, _) = try options.makeClient()
+            guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+                throw ValidationError("Give the password on standard input.")
+            }
+            let user = username
+            let r: Result<Profile, APIError> = try blocking {
+                do {
+                    try await client.login(username: user, password: line)
+                    return .success(try await client.profile())
+                } catch let e as APIError { return .failure(e) }
+            }
+            switch r {
+            case .success(let p):
+                print("Logged in to \(client.server) as \(p.username)" + (p.roles.map { " (roles: \($0.joined(separator: ", ")))" } ?? "") + ".")
+            case .failure(let e):
+                FileHandle.standardError.write(Data("booktui: \(e.description)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+    }
+}
