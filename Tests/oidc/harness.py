@@ -68,14 +68,18 @@ class ProviderProcess:
     # -- lifecycle ----------------------------------------------------------------
     def start(self) -> "ProviderProcess":
         cmd = [sys.executable, str(PROVIDER), "--realm-file", self.realm_file,
-               "--host", "127.0.0.1", "--port", "0"]
+               "--host", "127.0.0.1", "--port", "0", "--exit-with-parent"]
         if self.backchannel_url:
             cmd += ["--backchannel-url", self.backchannel_url]
         if self.public_url:
             cmd += ["--public-url", self.public_url]
         cmd += self.extra_args
         env = dict(os.environ)
-        env.update(self.env or {})
+        for key, value in (self.env or {}).items():  # None: remove the variable
+            if value is None:
+                env.pop(key, None)
+            else:
+                env[key] = value
         env["PYTHONUNBUFFERED"] = "1"
         self._stderr = tempfile.TemporaryFile(mode="w+")
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -168,7 +172,8 @@ class ProviderProcess:
         return resp.json()
 
     def test_control(self, path: str, payload: dict | None = None) -> dict:
-        """Call a test-control endpoint (``rotate-keys``, ``issue-token``, ``end-session``, ``state``)."""
+        """Call a test-control endpoint (``rotate-keys``, ``issue-token``, ``end-session``,
+        ``backchannel-url``, ``state``)."""
         url = f"{self.base_url}/_test/{path}"
         resp = requests.get(url, timeout=5) if payload is None and path == "state" else \
             requests.post(url, json=payload or {}, timeout=10)

@@ -555,11 +555,11 @@ class Provider:
             claims["sid"] = session.sid
         token = jose_jwt.encode({"alg": "RS256", "typ": "logout+jwt"}, claims, self.keys.private_keyset())
         body = urllib.parse.urlencode({"logout_token": token}).encode()
-        req = urllib.request.Request(
-            url, data=body, method="POST",
-            headers={"Content-Type": "application/x-www-form-urlencoded"},
-        )
         try:
+            req = urllib.request.Request(
+                url, data=body, method="POST",
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
+            )
             with urllib.request.urlopen(req, timeout=5) as resp:
                 entry["status"] = resp.status
         except urllib.error.HTTPError as exc:
@@ -1179,6 +1179,20 @@ def build_app(provider: Provider) -> Flask:
         old, new = provider.keys.rotate()
         return jsonify({"previous_kid": old, "kid": new})
 
+    @app.post("/_test/backchannel-url")
+    def test_backchannel_url():
+        """Point back-channel logouts somewhere else at run time (JSON: ``url``,
+        optional ``client_id``; default: every client that has a URL in the file)."""
+        body = request.get_json(silent=True) or {}
+        url = body.get("url") or None
+        changed = []
+        for client in realm.clients.values():
+            if body.get("client_id") in (None, client.client_id) and (
+                    client.configured_backchannel_url or body.get("client_id")):
+                client.backchannel_url = url
+                changed.append(client.client_id)
+        return jsonify({"clients": changed, "url": url})
+
     @app.post("/_test/end-session")
     def test_end_session():
         """Admin-initiated sign-out of a session (by sid) or of every session of a user."""
@@ -1292,6 +1306,8 @@ def main(argv=None):
     ap.add_argument("--access-token-lifespan", type=int, help="override accessTokenLifespan (s)")
     ap.add_argument("--device-code-lifespan", type=int, help="override oauth2DeviceCodeLifespan (s)")
     ap.add_argument("--device-poll-interval", type=int, help="override oauth2DevicePollingInterval (s)")
+    ap.add_argument("--exit-with-parent", action="store_true",
+                    help="exit when the process that started this one goes away")
     ap.add_argument("--verbose", action="store_true", help="log every request")
     args = ap.parse_args(argv)
 
@@ -1320,6 +1336,15 @@ def main(argv=None):
     provider.public_base = (args.public_url or base).rstrip("/")
     print("READY " + json.dumps({"issuer": provider.issuer, "base_url": base, "port": port,
                                  "realm": realm.name}), flush=True)
+    if args.exit_with_parent:
+        parent = os.getppid()
+
+        def watch_parent():
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(0)
+
+        threading.Thread(target=watch_parent, daemon=True).start()
     try:
         httpd.serve_forever(poll_interval=0.1)
     except KeyboardInterrupt:

@@ -611,3 +611,27 @@ def _origin(url: str) -> str:
 def _b64d(segment: str) -> bytes:
     import base64
     return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+
+
+def test_backchannel_url_can_be_set_at_run_time(browser, callback):
+    with ProviderProcess() as p, Listener(body="") as late:
+        oidc = p.discovery()
+        assert p.test_control("backchannel-url", {"url": late.url("/late")})["clients"] == [CLIENT_ID]
+        tokens = sign_in(oidc, browser, callback)
+        _, at = decode(tokens["access_token"], oidc)
+        assert requests.post(oidc["end_session_endpoint"], timeout=10, data={
+            "client_id": CLIENT_ID, "refresh_token": tokens["refresh_token"]}).status_code == 204
+        assert decode(late.wait_for_logout(at["sid"]), oidc)[1]["sid"] == at["sid"]
+
+
+@pytest.mark.parametrize("book_server_url", [None, "", "http://127.0.0.1:9/unreachable"])
+def test_backchannel_receiver_missing_does_not_break_logout(browser, callback, book_server_url):
+    # None: the URL stays "${BOOK_SERVER_URL}/..."; "": a relative URL; port 9: nobody listens.
+    with ProviderProcess(env={"BOOK_SERVER_URL": book_server_url}) as p:
+        oidc = p.discovery()
+        tokens = sign_in(oidc, browser, callback)
+        assert requests.post(oidc["end_session_endpoint"], timeout=10, data={
+            "client_id": CLIENT_ID, "refresh_token": tokens["refresh_token"]}).status_code == 204
+        assert refresh(oidc, tokens["refresh_token"]).json()["error"] == "invalid_grant"
+        deliveries = p.test_control("state")["backchannel_logout"]
+        assert len(deliveries) == 1 and deliveries[0]["status"] is None and deliveries[0]["error"]
