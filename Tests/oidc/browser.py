@@ -15,10 +15,22 @@ exactly where the provider sent the user:
 The form ids and field names are Keycloak's (``kc-form-login`` with
 ``username``/``password``; ``device_user_code``; ``accept``/``cancel``), and so
 are those of the test provider.
+
+It also runs as a command, for tests written in other languages (a Swift test
+that drives BookClient, a shell script)::
+
+    python Tests/oidc/browser.py sign-in URL --username U --password P [--no-follow]
+    python Tests/oidc/browser.py device URL --username U --password P [--user-code C] [--deny]
+
+``sign-in`` prints the final URL (the loopback callback with ``code`` and
+``state``); ``device`` prints ``approved`` or ``denied``. Exit status 1 with a
+message on stderr when the provider refuses.
 """
 
 from __future__ import annotations
 
+import argparse
+import sys
 import urllib.parse
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -253,3 +265,38 @@ class Browser:
 def _origin(url: str) -> str:
     parts = urllib.parse.urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="Play the user's part of an OpenID Connect sign-in.")
+    sub = ap.add_subparsers(dest="command", required=True)
+    p_sign = sub.add_parser("sign-in", help="open an authorization URL, sign in, follow redirects")
+    p_sign.add_argument("url")
+    p_sign.add_argument("--no-follow", action="store_true",
+                        help="do not fetch the client's callback, only print its URL")
+    p_dev = sub.add_parser("device", help="approve (or deny) a device sign-in")
+    p_dev.add_argument("url", help="verification_uri or verification_uri_complete")
+    p_dev.add_argument("--user-code")
+    p_dev.add_argument("--deny", action="store_true")
+    for p in (p_sign, p_dev):
+        p.add_argument("--username", required=True)
+        p.add_argument("--password", required=True)
+    args = ap.parse_args(argv)
+    with Browser() as browser:
+        try:
+            if args.command == "sign-in":
+                page = browser.sign_in(args.url, args.username, args.password,
+                                       follow_callback=not args.no_follow)
+                print(page.url)
+            else:
+                page = browser.device_login(args.url, args.username, args.password,
+                                            user_code=args.user_code, approve=not args.deny)
+                print("denied" if args.deny else "approved")
+        except BrowserError as exc:
+            print(f"browser: {exc}", file=sys.stderr)
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -635,3 +635,27 @@ def test_backchannel_receiver_missing_does_not_break_logout(browser, callback, b
         assert refresh(oidc, tokens["refresh_token"]).json()["error"] == "invalid_grant"
         deliveries = p.test_control("state")["backchannel_logout"]
         assert len(deliveries) == 1 and deliveries[0]["status"] is None and deliveries[0]["error"]
+
+
+def test_browser_as_a_command(oidc, callback):
+    import subprocess
+    _, challenge = pkce_pair()
+    url = authorization_url(oidc, callback.url("/cli"), challenge=challenge, state="cli")
+    script = str(Path(__file__).resolve().parent / "browser.py")
+    out = subprocess.run([sys.executable, script, "sign-in", url, "--username", "reader1",
+                          "--password", PASSWORDS["reader1"]],
+                         capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0, out.stderr
+    final = urllib.parse.urlsplit(out.stdout.strip())
+    assert final.path == "/cli" and "code=" in final.query and "state=cli" in final.query
+    bad = subprocess.run([sys.executable, script, "sign-in", url, "--username", "reader1",
+                          "--password", "wrong"], capture_output=True, text=True, timeout=30)
+    assert bad.returncode == 1 and "Invalid username or password" in bad.stderr
+
+    resp, verifier = device_start(oidc)
+    grant = resp.json()
+    dev = subprocess.run([sys.executable, script, "device", grant["verification_uri_complete"],
+                          "--username", "reader1", "--password", PASSWORDS["reader1"]],
+                         capture_output=True, text=True, timeout=30)
+    assert dev.returncode == 0 and dev.stdout.strip() == "approved", dev.stderr
+    assert device_poll(oidc, grant["device_code"], verifier).status_code == 200
