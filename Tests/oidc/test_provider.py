@@ -43,7 +43,7 @@ def backchannel():
 @pytest.fixture(scope="module")
 def provider(backchannel):
     with ProviderProcess(backchannel_url=backchannel.url(BACKCHANNEL_PATH),
-                         extra_args=["--device-poll-interval", "1"]) as proc:
+                         extra_args=["--device-poll-interval", "5"]) as proc:
         yield proc
 
 
@@ -384,7 +384,7 @@ def test_device_grant_pending_slow_down_approve(provider, oidc, browser):
     grant = resp.json()
     assert grant["verification_uri"] == provider.issuer + "/device"
     assert grant["user_code"] in grant["verification_uri_complete"]
-    assert grant["interval"] == 1 and grant["expires_in"] > 0
+    assert grant["interval"] == 5 and grant["expires_in"] > 0
 
     first = device_poll(oidc, grant["device_code"], verifier)
     assert first.status_code == 400 and first.json()["error"] == "authorization_pending"
