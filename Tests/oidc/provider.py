@@ -1297,6 +1297,7 @@ def main(argv=None):
     ap.add_argument("--host", default="127.0.0.1", help="loopback address to listen on")
     ap.add_argument("--port", type=int, default=0, help="port (0: any free port; see the READY line)")
     ap.add_argument("--public-url", help="public base URL (issuer = URL/realms/<realm>); "
+                                         "'{port}' in it becomes the bound port; "
                                          "default http://HOST:PORT")
     ap.add_argument("--backchannel-url",
                     help="back-channel logout URL for every client that has one in the realm file")
@@ -1333,7 +1334,7 @@ def main(argv=None):
     port = httpd.server_port
     host = f"[{args.host}]" if ":" in args.host else args.host
     base = f"http://{host}:{port}"
-    provider.public_base = (args.public_url or base).rstrip("/")
+    provider.public_base = (args.public_url or base).replace("{port}", str(port)).rstrip("/")
     print("READY " + json.dumps({"issuer": provider.issuer, "base_url": base, "port": port,
                                  "realm": realm.name}), flush=True)
     if args.exit_with_parent:

@@ -659,3 +659,16 @@ def test_browser_as_a_command(oidc, callback):
                          capture_output=True, text=True, timeout=30)
     assert dev.returncode == 0 and dev.stdout.strip() == "approved", dev.stderr
     assert device_poll(oidc, grant["device_code"], verifier).status_code == 200
+
+
+def test_public_and_internal_address_of_one_provider(browser, callback):
+    # Public address localhost, internal 127.0.0.1: as a Docker network would split them.
+    with ProviderProcess(public_url="http://localhost:{port}") as p:
+        port = p.info["port"]
+        internal = requests.get(p.base_url + "/realms/books/.well-known/openid-configuration",
+                                timeout=5).json()
+        assert internal["issuer"] == f"http://localhost:{port}/realms/books"
+        assert internal["jwks_uri"] == f"http://localhost:{port}/realms/books/protocol/openid-connect/certs"
+        tokens = sign_in(internal, browser, callback)
+        _, claims = decode(tokens["access_token"], internal)
+        assert claims["iss"] == f"http://localhost:{port}/realms/books"
