@@ -161,6 +161,52 @@ def test_realm_export_is_consistent_with_the_server_defaults():
     assert PASSWORDS == {u: users[u]["credentials"][0]["value"] for u in PASSWORDS}
 
 
+# Field names of Keycloak's representations (RealmRepresentation, ClientRepresentation,
+# RoleRepresentation, UserRepresentation, ...) that the export uses. Keycloak refuses an import
+# with an unknown field, so a typo here would break the deployment, not only a setting.
+KNOWN_FIELDS = {
+    "realm": {"realm", "displayName", "enabled", "sslRequired", "registrationAllowed",
+              "resetPasswordAllowed", "loginWithEmailAllowed", "duplicateEmailsAllowed",
+              "bruteForceProtected", "accessTokenLifespan", "ssoSessionIdleTimeout",
+              "ssoSessionMaxLifespan", "revokeRefreshToken", "refreshTokenMaxReuse",
+              "oauth2DeviceCodeLifespan", "oauth2DevicePollingInterval", "roles", "defaultRole",
+              "clients", "users", "clientScopes", "attributes", "groups"},
+    "client": {"clientId", "name", "description", "enabled", "protocol", "publicClient",
+               "bearerOnly", "consentRequired", "standardFlowEnabled", "implicitFlowEnabled",
+               "directAccessGrantsEnabled", "serviceAccountsEnabled", "fullScopeAllowed",
+               "frontchannelLogout", "redirectUris", "webOrigins", "attributes",
+               "protocolMappers", "defaultClientScopes", "optionalClientScopes", "secret",
+               "clientAuthenticatorType", "rootUrl", "baseUrl", "adminUrl"},
+    "role": {"name", "description", "composite", "composites", "clientRole"},
+    "user": {"id", "username", "enabled", "emailVerified", "email", "firstName", "lastName",
+             "credentials", "realmRoles", "clientRoles", "requiredActions", "attributes", "groups"},
+    "mapper": {"name", "protocol", "protocolMapper", "consentRequired", "config"},
+    "credential": {"type", "value", "temporary"},
+}
+
+
+def test_realm_export_uses_only_known_keycloak_fields():
+    realm = json.loads(Path(REALM_FILE).read_text())
+
+    def check(kind, obj):
+        unknown = set(obj) - KNOWN_FIELDS[kind]
+        assert not unknown, f"{kind}: unknown fields {sorted(unknown)}"
+
+    check("realm", realm)
+    for role in realm["roles"]["realm"] + [r for rs in realm["roles"]["client"].values() for r in rs]:
+        check("role", role)
+    check("role", realm["defaultRole"])
+    for client in realm["clients"]:
+        check("client", client)
+        for mapper in client.get("protocolMappers", []):
+            check("mapper", mapper)
+        assert all(isinstance(v, str) for v in client.get("attributes", {}).values())
+    for user in realm["users"]:
+        check("user", user)
+        for cred in user["credentials"]:
+            check("credential", cred)
+
+
 # --------------------------------------------------------------------------
 # discovery and keys
 # --------------------------------------------------------------------------
