@@ -53,7 +53,7 @@ import uuid
 from dataclasses import dataclass, field
 
 # Plain http is fine on loopback, and only loopback is served (see main()).
-os.environ.setdefault("AUTHLIB_INSECURE_TRANSPORT", "1")
+os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"
 
 from authlib.common.urls import add_params_to_uri  # noqa: E402
 from authlib.integrations.flask_oauth2 import AuthorizationServer  # noqa: E402

@@ -162,8 +162,8 @@ def test_realm_export_is_consistent_with_the_server_defaults():
 
 
 # Field names of Keycloak's representations (RealmRepresentation, ClientRepresentation,
-# RoleRepresentation, UserRepresentation, ...) that the export uses. Keycloak refuses an import
-# with an unknown field, so a typo here would break the deployment, not only a setting.
+# RoleRepresentation, UserRepresentation, ...) that the export uses. Keycloak can refuse an import
+# with an unknown field, so a typo here could break the deployment, not only a setting.
 KNOWN_FIELDS = {
     "realm": {"realm", "displayName", "enabled", "sslRequired", "registrationAllowed",
               "resetPasswordAllowed", "loginWithEmailAllowed", "duplicateEmailsAllowed",
