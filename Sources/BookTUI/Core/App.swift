@@ -24,6 +24,8 @@ final class Mailbox: @unchecked Sendable {
 public final class App {
     public let client: BookClient
     public var authConfig: AuthConfig = .seed
+    /// False until the server has said what it offers; until then nothing is refused for lack of it.
+    public var authConfigKnown = false
     public var profile: Profile?
     public private(set) var stack: [Screen] = []
     public var running = true
@@ -214,6 +216,9 @@ public final class App {
             draw(terminal)
             terminal.present()
             if let key = terminal.readKey() {
+                // Results that came in while waiting for the key count first: Esc should not
+                // cancel a call that has in fact finished.
+                deliverResults()
                 handle(key, size: (terminal.rows, terminal.cols))
             }
         }

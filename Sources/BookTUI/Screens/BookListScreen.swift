@@ -28,7 +28,7 @@ public final class BookListScreen: Screen {
     public var footer: String {
         let pos = window.total.map { BookWindow.position(first: top, visible: visibleRows, total: $0) } ?? "loading"
         if searchEditor != nil { return "\(pos) · type to search · Enter keep · Esc clear" }
-        return "\(pos) · j/k move · / search · s sort · f avail · a add · e edit · d del · p profile · ? help · q quit"
+        return "\(pos) │ /search s sort f avail a add e edit d del p profile ? help q quit"
     }
 
     public func appeared(_ app: App) { fetchVisible(app) }

@@ -33,6 +33,7 @@ public final class LoginScreen: Screen {
             switch r {
             case .success(let (config, profile)):
                 app.authConfig = config
+                app.authConfigKnown = true
                 if let profile {
                     app.profile = profile
                     app.reset(to: BookListScreen())
@@ -53,8 +54,8 @@ public final class LoginScreen: Screen {
         if let m = message { s.line(row, "  " + m, messageStyle) }
         row += 2
         var offers = ["Ctrl-R  Create an account"]
-        if !app.authConfig.registration { offers[0] += " (not offered by this server)" }
-        offers.append("Ctrl-F  Forgot password" + (app.authConfig.extended ? "" : " (not offered by this server)"))
+        if app.authConfigKnown && !app.authConfig.registration { offers[0] += " (not offered by this server)" }
+        offers.append("Ctrl-F  Forgot password" + (app.authConfig.extended || !app.authConfigKnown ? "" : " (not offered by this server)"))
         if let issuer = app.authConfig.oidcIssuer {
             offers.append("Single sign-on is configured (\(issuer)); booktui signs in with local accounts here.")
         }
@@ -66,10 +67,10 @@ public final class LoginScreen: Screen {
         case .escape: app.running = false
         case .function(1): app.push(HelpScreen(of: self))
         case .ctrl("r"):
-            if app.authConfig.registration { app.push(RegisterScreen()) }
+            if app.authConfig.registration || !app.authConfigKnown { app.push(RegisterScreen()) }
             else { message = "This server does not offer registration from booktui."; messageStyle = .warning }
         case .ctrl("f"):
-            if app.authConfig.extended { app.push(ForgotPasswordScreen()) }
+            if app.authConfig.extended || !app.authConfigKnown { app.push(ForgotPasswordScreen()) }
             else { message = "This server does not offer password reset from booktui; use its web site."; messageStyle = .warning }
         case .ctrl("s"): submit(app)
         case .enter:

@@ -1,0 +1,178 @@
+"""Helpers and the `tui` fixture for driving the real `booktui` in a real terminal (tmux) against a real `book-server`.
+
+Each test gets its own tmux server (`tmux -L <unique socket>`), so tests never touch a user's
+tmux and can run side by side; the pane runs a plain bash so the terminal state can be checked
+with `stty -a` after booktui exits. Everything waits by polling the screen, never by sleeping.
+Not a conftest.py: Tests/conftest.py is imported as `conftest` by every suite, and a second one
+would shadow it; test modules import the `tui` fixture from here.
+"""
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import time
+import unicodedata
+import uuid
+from pathlib import Path
+
+import pytest
+
+from conftest import BOOKTUI_BIN, STRONG_PASSWORD, signup, unique_name, wait_until  # noqa: F401  (Tests/conftest.py)
+
+SCREEN_TIMEOUT = float(os.environ.get("TUI_TIMEOUT", "20"))
+
+
+def display_width(text: str) -> int:
+    """Terminal columns of `text` (East Asian wide = 2, combining = 0)."""
+    width = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return width
+
+
+def column_of(line: str, needle: str) -> int:
+    """The screen column where `needle` starts in `line`."""
+    index = line.index(needle)
+    return display_width(line[:index])
+
+
+class Pane:
+    """One tmux pane running bash; booktui is started in it like a user would."""
+
+    def __init__(self, workdir: Path, width: int, height: int, env: dict[str, str]):
+        assert BOOKTUI_BIN.exists(), f"{BOOKTUI_BIN} is missing: build it first (swift build --product booktui)"
+        self.socket = f"booktui-test-{uuid.uuid4().hex[:10]}"
+        self.workdir = workdir
+        self.env = env
+        rc = workdir / "bashrc"
+        rc.write_text("PS1='READY$ '\nunset PROMPT_COMMAND\nstty sane\n")
+        environment = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+        command = f"env -i {environment} bash --noprofile --rcfile {shlex.quote(str(rc))} -i"
+        self.tmux("-f", "/dev/null", "new-session", "-d", "-s", "main", "-x", str(width), "-y", str(height), command)
+        self.tmux("set-option", "-g", "status", "off")
+        self.wait_for("READY$")
+
+    def tmux(self, *args: str) -> str:
+        result = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=30)
+        if result.returncode != 0:
+            raise AssertionError(f"tmux {' '.join(args)} failed: {result.stderr}")
+        return result.stdout
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", "main")
+
+    def lines(self) -> list[str]:
+        return self.screen().split("\n")
+
+    def size(self) -> tuple[int, int]:
+        out = self.tmux("display-message", "-p", "-t", "main", "#{pane_width} #{pane_height}").split()
+        return int(out[0]), int(out[1])
+
+    def keys(self, *keys: str):
+        """Named keys (tmux names: Enter, Tab, BTab, Escape, C-s, PageDown, ...)."""
+        self.tmux("send-keys", "-t", "main", *keys)
+
+    def type(self, text: str):
+        """Literal text, as typed."""
+        self.tmux("send-keys", "-t", "main", "-l", text)
+
+    def wait_for(self, *texts: str, timeout: float = SCREEN_TIMEOUT, absent: tuple[str, ...] = ()) -> str:
+        """Polls until every text is on screen (and none of `absent`); returns the screen."""
+        last = [""]
+
+        def check():
+            last[0] = self.screen()
+            if all(t in last[0] for t in texts) and not any(a in last[0] for a in absent):
+                return last[0]
+            return None
+
+        try:
+            return wait_until(check, timeout, interval=0.05, what=f"{texts} on screen")
+        except AssertionError:
+            raise AssertionError(f"timed out waiting for {texts} (absent {absent}); screen was:\n{last[0]}") from None
+
+    def wait_gone(self, text: str, timeout: float = SCREEN_TIMEOUT) -> str:
+        return self.wait_for(timeout=timeout, absent=(text,))
+
+    def run_booktui(self, *args: str):
+        """Starts booktui in the pane's shell; its pid goes to a file so signals can be sent."""
+        pidfile = self.workdir / "booktui.pid"
+        if pidfile.exists():
+            pidfile.unlink()
+        argv = " ".join(shlex.quote(a) for a in [str(BOOKTUI_BIN), *args])
+        self.type(f"bash -c 'echo $$ > {pidfile}; exec {argv}'")
+        self.keys("Enter")
+        wait_until(lambda: pidfile.exists() and pidfile.read_text().strip(), 10, what="booktui pid")
+        self.pid = int(pidfile.read_text().strip())
+
+    def wait_exit(self, timeout: float = SCREEN_TIMEOUT):
+        def gone():
+            try:
+                os.kill(self.pid, 0)
+            except ProcessLookupError:
+                return True
+            # A zombie is gone for our purposes.
+            try:
+                return Path(f"/proc/{self.pid}/stat").read_text().split()[2] == "Z"
+            except OSError:
+                return True
+        try:
+            wait_until(gone, timeout, what="booktui to exit")
+        except AssertionError:
+            raise AssertionError(f"booktui did not exit; screen was:\n{self.screen()}") from None
+
+    def shell(self, command: str, marker: str | None = None, timeout: float = SCREEN_TIMEOUT):
+        """Runs a shell command in the pane and waits until it has finished."""
+        marker = marker or f"DONE-{uuid.uuid4().hex[:6]}"
+        self.type(f"{command}; echo {marker}")
+        self.keys("Enter")
+        wait_until(lambda: self.screen().count(marker) >= 2, timeout, what=f"{command!r} to finish")
+
+    def resize(self, width: int, height: int):
+        self.tmux("resize-window", "-t", "main", "-x", str(width), "-y", str(height))
+        wait_until(lambda: self.size() == (width, height), 10, what="the pane to resize")
+
+    def close(self):
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, timeout=30)
+
+
+@pytest.fixture
+def tui(tmp_path):
+    """Makes panes: `tui(server, width, height)`; a private config folder per test."""
+    panes: list[Pane] = []
+
+    def make(server=None, width=100, height=30, extra_env: dict[str, str] | None = None) -> Pane:
+        config = tmp_path / f"config-{len(panes)}"
+        config.mkdir(mode=0o700)
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(tmp_path),
+            "TERM": "screen",
+            "LANG": "C.UTF-8",
+            "LC_ALL": "C.UTF-8",
+            "XDG_CONFIG_HOME": str(config),
+        }
+        if server is not None:
+            env["BOOKTUI_SERVER"] = server.url
+        env.update(extra_env or {})
+        pane = Pane(tmp_path, width, height, env)
+        pane.config_dir = config / "booktui"
+        panes.append(pane)
+        return pane
+
+    yield make
+    for pane in panes:
+        pane.close()
+
+
+def booktui_cli(config_dir: Path, *args: str, stdin: str | None = None, server=None, check=False) -> subprocess.CompletedProcess:
+    """Runs a booktui subcommand (status, login, logout) as a script would."""
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": str(config_dir.parent), "XDG_CONFIG_HOME": str(config_dir),
+           "LANG": "C.UTF-8"}
+    if server is not None:
+        env["BOOKTUI_SERVER"] = server.url
+    return subprocess.run([str(BOOKTUI_BIN), *args], input=stdin, capture_output=True, text=True,
+                          env=env, timeout=60, check=check)
