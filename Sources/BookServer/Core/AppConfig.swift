@@ -121,7 +121,8 @@ public struct AppConfig: Sendable {
             publicURL: publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL,
             accessTokenLifetime: try int("ACCESS_TOKEN_LIFETIME", 300),
             refreshTokenLifetime: try int("REFRESH_TOKEN_LIFETIME", 86400),
-            defaultRoles: (string("DEFAULT_ROLES") ?? "librarian")
+            // Set but empty means "no roles": every new user must be granted one.
+            defaultRoles: (env["DEFAULT_ROLES"] ?? "librarian")
                 .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
             smtp: smtp,
             mailFrom: string("MAIL_FROM") ?? "Books <no-reply@localhost>",

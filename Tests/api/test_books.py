@@ -1,0 +1,103 @@
+"""Our extensions to books: ISBN, more fields, paging, search, filter, ordering."""
+import concurrent.futures
+
+from conftest import signup
+
+
+def add(api, **fields):
+    data = {"title": "Untitled", "author": "Anon", "published_year": 2000}
+    data.update(fields)
+    r = api.post("/api/books/", json=data)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def test_isbn_10_and_13_are_checked_and_stored_as_13(server):
+    api = signup(server)
+    assert add(api, isbn="0-306-40615-2")["isbn"] == "9780306406157"
+    assert add(api, isbn="978-3-16-148410-0")["isbn"] == "9783161484100"
+    assert add(api, isbn="080442957X")["isbn"] == "9780804429573"
+    r = api.post("/api/books/", json={"title": "T", "author": "A", "published_year": 1, "isbn": "0-306-40615-3"})
+    assert r.status_code == 400 and r.json() == {"isbn": ["This ISBN's check digit is wrong; check for a typo."]}
+    r = api.post("/api/books/", json={"title": "T", "author": "A", "published_year": 1, "isbn": "12345"})
+    assert r.status_code == 400 and "isbn" in r.json()
+
+
+def test_extra_fields_and_timestamps(server):
+    api = signup(server)
+    b = add(api, publisher="Ace", pages=304, notes="Signed copy\nshelf 3")
+    assert (b["publisher"], b["pages"], b["notes"]) == ("Ace", 304, "Signed copy\nshelf 3")
+    assert b["created_at"] and b["updated_at"] and b["isbn"] is None
+    r = api.patch(f"/api/books/{b['id']}/", json={"pages": None, "publisher": None, "created_at": "1999-01-01T00:00:00Z"})
+    assert r.status_code == 200
+    assert r.json()["pages"] is None and r.json()["publisher"] is None and r.json()["created_at"] == b["created_at"]
+    r = api.patch(f"/api/books/{b['id']}/", json={"pages": 0, "published_year": 99999, "is_available": "maybe"})
+    assert r.status_code == 400
+    assert set(r.json()) == {"pages", "published_year", "is_available"}
+
+
+def test_not_json_and_not_an_object_are_400(server):
+    api = signup(server)
+    r = api.post("/api/books/", data="{not json", headers={"Content-Type": "application/json"})
+    assert r.status_code == 400 and "detail" in r.json()
+    r = api.post("/api/books/", json=[1, 2])
+    assert r.status_code == 400 and "non_field_errors" in r.json()
+    r = api.post("/api/books/", json={"title": {"a": 1}, "author": ["x"], "published_year": True})
+    assert r.status_code == 400 and set(r.json()) == {"title", "author", "published_year"}
+
+
+def test_paging_search_filter_and_ordering(server):
+    api = signup(server)
+    titles = [f"Book {i:03d}" for i in range(1, 26)]
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda i: add(api, title=titles[i], author="Zed" if i % 2 else "Amy",
+                                    published_year=1900 + i, is_available=i % 5 == 0), range(25)))
+    plain = api.get("/api/books/").json()
+    assert isinstance(plain, list) and len(plain) == 25
+
+    page = api.get("/api/books/?page_size=10&ordering=title").json()
+    assert page["count"] == 25 and len(page["results"]) == 10 and page["previous"] is None
+    assert [b["title"] for b in page["results"]] == titles[:10]
+    assert "page=2" in page["next"] and page["next"].startswith(server.url + "/api/books/")
+    last = api.get("/api/books/?page_size=10&ordering=title&page=3").json()
+    assert [b["title"] for b in last["results"]] == titles[20:] and last["next"] is None and "page=2" in last["previous"]
+    assert api.get("/api/books/?page=4&page_size=10").status_code == 404
+
+    desc = api.get("/api/books/?ordering=-published_year").json()
+    assert [b["published_year"] for b in desc] == sorted((b["published_year"] for b in desc), reverse=True)
+    by_author = api.get("/api/books/?ordering=author,-title").json()
+    assert [b["author"] for b in by_author][:13] == ["Amy"] * 13
+
+    found = api.get("/api/books/?search=book 01").json()
+    assert sorted(b["title"] for b in found) == titles[9:19]
+    assert len(api.get("/api/books/?search=ZED").json()) == 12
+    assert len(api.get("/api/books/?search=zed&page_size=5").json()["results"]) == 5
+    available = api.get("/api/books/?is_available=true").json()
+    assert len(available) == 5 and all(b["is_available"] for b in available)
+    assert api.get("/api/books/?is_available=false&page=1").json()["count"] == 20
+
+    assert api.get("/api/books/?ordering=owner").status_code == 400
+    assert api.get("/api/books/?is_available=perhaps").status_code == 400
+
+
+def test_page_size_is_capped_at_500(server):
+    api = signup(server)
+    add(api)
+    r = api.get("/api/books/?page_size=100000")
+    assert r.status_code == 200 and r.json()["count"] == 1
+
+
+def test_search_by_isbn_with_or_without_hyphens(server):
+    api = signup(server)
+    add(api, title="Needle", isbn="978-0-306-40615-7")
+    add(api, title="Hay")
+    assert [b["title"] for b in api.get("/api/books/?search=978-0-306").json()] == ["Needle"]
+    assert [b["title"] for b in api.get("/api/books/?search=9780306406157").json()] == ["Needle"]
+
+
+def test_unicode_titles_round_trip_and_search(server):
+    api = signup(server)
+    add(api, title="吾輩は猫である", author="夏目漱石")
+    add(api, title="Cien años de soledad", author="García Márquez")
+    assert [b["author"] for b in api.get("/api/books/?search=猫").json()] == ["夏目漱石"]
+    assert [b["title"] for b in api.get("/api/books/?search=AÑOS").json()] == ["Cien años de soledad"]

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs and starts what the test suite needs, idempotently: Debian packages, a Python virtual
+# environment with the test tools, and a running PostgreSQL with a test role. Safe to run twice.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+for pkg in tmux postgresql libncursesw5-dev libcurl4-openssl-dev libssl-dev libsqlite3-dev python3-venv locales; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  echo "test-setup: installing ${need[*]}"
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# Python tools for the black-box tests (SMTP server, OpenID provider, pytest).
+if [ ! -x .venv/bin/pytest ] || [ Tests/requirements.txt -nt .venv/.installed ]; then
+  python3 -m venv .venv
+  .venv/bin/pip install -q --disable-pip-version-check -r Tests/requirements.txt
+  touch .venv/.installed
+fi
+
+# PostgreSQL: started here, with a role the tests use to create and drop their own databases.
+if ! pg_lsclusters -h 2>/dev/null | awk '$4 == "online"' | grep -q .; then
+  pg_ctlcluster --skip-systemctl-redirect 15 main start
+fi
+for _ in $(seq 1 30); do
+  runuser -u postgres -- pg_isready -q -h 127.0.0.1 && break
+  sleep 1
+done
+runuser -u postgres -- psql -q -v ON_ERROR_STOP=1 <<'SQL'
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'booktest') THEN
+    CREATE ROLE booktest LOGIN CREATEDB PASSWORD 'booktest';
+  END IF;
+END $$;
+SQL
+echo "test-setup: ready (PostgreSQL on 127.0.0.1:5432, venv in .venv)"
