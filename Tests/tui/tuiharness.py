@@ -48,7 +48,7 @@ class Pane:
         self.workdir = workdir
         self.env = env
         rc = workdir / "bashrc"
-        rc.write_text("PS1='READY$ '\nunset PROMPT_COMMAND\nstty sane\n")
+        rc.write_text(f"PS1='READY$ '\nunset PROMPT_COMMAND\ncd {shlex.quote(str(workdir))}\n")
         environment = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
         command = f"env -i {environment} bash --noprofile --rcfile {shlex.quote(str(rc))} -i"
         self.tmux("-f", "/dev/null", "new-session", "-d", "-s", "main", "-x", str(width), "-y", str(height), command)
@@ -97,13 +97,24 @@ class Pane:
     def wait_gone(self, text: str, timeout: float = SCREEN_TIMEOUT) -> str:
         return self.wait_for(timeout=timeout, absent=(text,))
 
-    def run_booktui(self, *args: str):
-        """Starts booktui in the pane's shell; its pid goes to a file so signals can be sent."""
+    def run_booktui(self, *args: str, record_stty: bool = False):
+        """Starts booktui from the pane's shell; its pid goes to a file so signals can be sent.
+
+        With `record_stty`, a non-interactive shell saves `stty -a` to stty-before / stty-after
+        around booktui and its exit status to exit-status. (An interactive bash puts the terminal
+        modes back itself when a job dies of a signal, which would hide a broken restore.)"""
         pidfile = self.workdir / "booktui.pid"
-        if pidfile.exists():
-            pidfile.unlink()
+        for f in (pidfile, self.workdir / "exit-status"):
+            if f.exists():
+                f.unlink()
         argv = " ".join(shlex.quote(a) for a in [str(BOOKTUI_BIN), *args])
-        self.type(f"bash -c 'echo $$ > {pidfile}; exec {argv}'")
+        script = self.workdir / "run-booktui.sh"
+        launch = f"sh -c 'echo $$ > booktui.pid; exec {argv}'"
+        if record_stty:
+            script.write_text(f"stty -a > stty-before\n{launch}\necho $? > exit-status\nstty -a > stty-after\n")
+        else:
+            script.write_text(launch + "\n")
+        self.type("bash run-booktui.sh")
         self.keys("Enter")
         wait_until(lambda: pidfile.exists() and pidfile.read_text().strip(), 10, what="booktui pid")
         self.pid = int(pidfile.read_text().strip())
@@ -129,7 +140,8 @@ class Pane:
         marker = marker or f"DONE-{uuid.uuid4().hex[:6]}"
         self.type(f"{command}; echo {marker}")
         self.keys("Enter")
-        wait_until(lambda: self.screen().count(marker) >= 2, timeout, what=f"{command!r} to finish")
+        joined = lambda: self.tmux("capture-pane", "-p", "-J", "-t", "main")  # noqa: E731  (long lines wrap)
+        wait_until(lambda: joined().count(marker) >= 2, timeout, what=f"{command!r} to finish")
 
     def resize(self, width: int, height: int):
         self.tmux("resize-window", "-t", "main", "-x", str(width), "-y", str(height))
@@ -176,3 +188,33 @@ def booktui_cli(config_dir: Path, *args: str, stdin: str | None = None, server=N
         env["BOOKTUI_SERVER"] = server.url
     return subprocess.run([str(BOOKTUI_BIN), *args], input=stdin, capture_output=True, text=True,
                           env=env, timeout=60, check=check)
+
+
+def seed_books(api, count: int, prefix: str = "Book", workers: int = 16) -> None:
+    """Creates `count` books through the API, many requests at once (titles `Book 00001`...)."""
+    import concurrent.futures
+    import threading
+
+    import requests
+
+    local = threading.local()
+    headers = {"Authorization": f"Bearer {api.access}"}
+
+    def post(i: int):
+        session = getattr(local, "session", None)
+        if session is None:
+            session = local.session = requests.Session()
+        body = {"title": f"{prefix} {i:05d}", "author": f"Author {i % 97:02d}", "published_year": 1900 + i % 120,
+                "is_available": i % 2 == 0}
+        r = session.post(api.base + "/api/books/", json=body, headers=headers, timeout=60)
+        assert r.status_code == 201, r.text
+
+    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+        list(pool.map(post, range(1, count + 1)))
+
+
+def login_with_cli(pane, server, api, password) -> None:
+    """Signs booktui in as `api`'s user without the UI (the `login` subcommand)."""
+    r = booktui_cli(pane.config_dir.parent, "login", "--username", api.username, stdin=password + "\n", server=server)
+    assert r.returncode == 0, r.stderr
+    assert f"Logged in to {server.url} as {api.username}" in r.stdout

@@ -1,0 +1,80 @@
+"""The book list with many books, resizing, and the terminal left as it was found."""
+import os
+import signal
+
+import pytest
+
+from conftest import STRONG_PASSWORD, signup, wait_until
+from tuiharness import login_with_cli, seed_books, tui  # noqa: F401  (fixture)
+
+
+def test_ten_thousand_books_open_fast_and_G_goes_to_the_end(sqlite_server, tui):
+    # setup: an account with 10,000 books
+    api = signup(sqlite_server)
+    seed_books(api, 10_000)
+    pane = tui(sqlite_server, 100, 30)
+    login_with_cli(pane, sqlite_server, api, STRONG_PASSWORD)
+
+    # exercise + validate: the first screenful comes from the first page only
+    pane.run_booktui()
+    pane.wait_for("1–26 of 10,000", "Book 00001", "Book 00026")
+
+    # paging down across the first page boundary fetches the next page as it comes into view
+    for _ in range(4):
+        pane.keys("PageDown")
+    pane.wait_for("105–130 of 10,000", "Book 00105", "Book 00130", absent=("…",))
+
+    # G: straight to the end, without loading the 9,800 books in between
+    pane.keys("G")
+    screen = pane.wait_for("9,975–10,000 of 10,000", "Book 10000", "Book 09975", absent=("…",))
+    assert "Book 00130" not in screen
+    pane.keys("g")
+    pane.wait_for("1–26 of 10,000", "Book 00001")
+    pane.keys("q")
+    pane.wait_exit()
+
+
+def test_resize_in_the_middle_of_the_list(sqlite_server, tui):
+    api = signup(sqlite_server)
+    seed_books(api, 150)
+    pane = tui(sqlite_server, 100, 30)
+    login_with_cli(pane, sqlite_server, api, STRONG_PASSWORD)
+    pane.run_booktui()
+    pane.wait_for("1–26 of 150")
+    pane.keys("PageDown", "PageDown")
+    pane.wait_for("53–78 of 150", "Book 00053", "Book 00078")
+
+    # smaller: fewer rows, narrower columns, the same place in the list
+    pane.resize(80, 24)
+    screen = pane.wait_for("53–72 of 150", "Book 00053", "Book 00072", absent=("Book 00078",))
+    assert all(len(line) <= 80 for line in screen.split("\n"))
+    assert "Title▲" in screen and "Year" in screen
+
+    # too small: a clear message until it grows again
+    pane.resize(70, 20)
+    pane.wait_for("Terminal too small: 70x20", "at least 80x24")
+    pane.keys("j")                                   # ignored while too small
+    pane.resize(100, 30)
+    pane.wait_for("Book 00053", "of 150", "Title▲", absent=("too small",))
+    pane.keys("q")
+    pane.wait_exit()
+
+
+@pytest.mark.parametrize("how", ["C-c", "q", "SIGTERM", "SIGHUP", "SIGSEGV"])
+def test_terminal_is_restored(sqlite_server, tui, how):
+    pane = tui(sqlite_server, 100, 30)
+    api = signup(sqlite_server)
+    login_with_cli(pane, sqlite_server, api, STRONG_PASSWORD)
+    pane.run_booktui(record_stty=True)
+    pane.wait_for("No books yet")
+    if how in ("C-c", "q"):
+        pane.keys(how)
+    else:
+        os.kill(pane.pid, getattr(signal, how))       # SIGSEGV stands in for a crash
+    pane.wait_exit()
+    status = pane.workdir / "exit-status"
+    wait_until(lambda: status.exists() and status.read_text().strip(), 10, what="the exit status")
+    expected = 0 if how in ("C-c", "q") else 128 + getattr(signal, how)
+    assert int(status.read_text()) == expected
+    assert (pane.workdir / "stty-after").read_text() == (pane.workdir / "stty-before").read_text()
+    pane.wait_for("READY$", absent=("No books yet",))     # the full-screen UI is gone
