@@ -1,0 +1,43 @@
+import Testing
+import Vapor
+@testable import BookServer
+
+@Suite struct AppConfigTests {
+    @Test func defaultsSuitDevelopment() throws {
+        let config = try AppConfig.load([:], environment: .development)
+        #expect(config.database == .sqlite(path: "data/book-server.sqlite"))
+        #expect(config.accessTokenLifetime == 300 && config.refreshTokenLifetime == 86400)
+        #expect(config.defaultRoles == ["librarian"])
+        #expect(config.smtp == nil && config.mailDir == "data/mail")
+        #expect(config.publicURL == "http://127.0.0.1:8000")
+        #expect(config.oidc == nil)
+    }
+
+    @Test func productionNeedsARealSecret() {
+        #expect(throws: ConfigError.self) { try AppConfig.load([:], environment: .production) }
+        #expect(throws: ConfigError.self) { try AppConfig.load(["SECRET_KEY": "short"], environment: .production) }
+        #expect(throws: ConfigError.self) { try AppConfig.load(["SECRET_KEY": "short"], environment: .development) }
+        #expect(throws: Never.self) {
+            try AppConfig.load(["SECRET_KEY": String(repeating: "k", count: 40)], environment: .production)
+        }
+    }
+
+    @Test func brevoStyleSMTP() throws {
+        let config = try AppConfig.load([
+            "SMTP_HOST": "smtp-relay.brevo.com", "SMTP_USERNAME": "login", "SMTP_PASSWORD": "key",
+        ], environment: .development)
+        #expect(config.smtp?.port == 587 && config.smtp?.security == .starttls)
+    }
+
+    @Test func databaseURLs() throws {
+        #expect(try AppConfig.load(["DATABASE_URL": "sqlite:/tmp/x.db"], environment: .testing).database == .sqlite(path: "/tmp/x.db"))
+        #expect(try AppConfig.load(["DATABASE_URL": "postgres://u:p@h/db"], environment: .testing).database == .postgres(url: "postgres://u:p@h/db"))
+        #expect(throws: ConfigError.self) { try AppConfig.load(["DATABASE_URL": "mysql://x"], environment: .testing) }
+    }
+
+    @Test func oidcDefaults() throws {
+        let oidc = try #require(try AppConfig.load(["OIDC_ISSUER": "https://sso.example.org/realms/books/"], environment: .testing).oidc)
+        #expect(oidc.issuer == "https://sso.example.org/realms/books")
+        #expect(oidc.clientID == "booktui" && oidc.audience == "book-server" && oidc.roleClient == "book-server")
+    }
+}
