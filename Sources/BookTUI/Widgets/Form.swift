@@ -121,11 +121,12 @@ public final class Form {
             }
             row += 1
         }
-        if let e = formError {
+        // The focused field's message in full: beside the field it may have been cut short.
+        let focusedProblem = fields.indices.contains(focus) ? fields[focus].problem.map { "\(fields[focus].label): \($0)" } : nil
+        for e in [formError, focusedProblem].compactMap({ $0 }) {
             row += 1
             s.text(row, left + 2, "✗ " + e, width: width - 2, .error)
-            row += 1
         }
-        return row
+        return row + 1
     }
 }
