@@ -27,6 +27,11 @@ struct APIErrorMiddleware: AsyncMiddleware {
             if let messages = e.messages {
                 body["messages"] = .array(messages.map { .object($0.mapValues(JSONValue.string)) })
             }
+        case let e as any AbortError where e.status == .notFound && !allowedMethods(request).isEmpty:
+            // The path exists with other methods: 405 with Allow, as Django REST framework answers.
+            status = .methodNotAllowed
+            headers.replaceOrAdd(name: .allow, value: allowedMethods(request).joined(separator: ", "))
+            body = ["detail": .string("Method \"\(request.method.rawValue)\" not allowed.")]
         case let e as any AbortError:
             status = e.status
             headers = e.headers
@@ -48,6 +53,21 @@ struct APIErrorMiddleware: AsyncMiddleware {
             response.body = .init(string: #"{"detail":"A server error occurred."}"#)
         }
         return response
+    }
+
+    /// The methods the routes offer for this request's path (empty when the path is unknown).
+    private static func allowedMethods(_ request: Request) -> [String] {
+        let parts = request.url.path.split(separator: "/").map(String.init)
+        let methods = request.application.routes.all.filter { route in
+            route.path.count == parts.count && zip(route.path, parts).allSatisfy { component, part in
+                switch component {
+                case .constant(let value): value == part
+                case .parameter: true
+                case .anything, .catchall: true
+                }
+            }
+        }.map(\.method.rawValue)
+        return Array(Set(methods)).sorted()
     }
 
     /// Vapor's own errors (routing, body size, ...) in the words Django REST framework uses.
