@@ -59,12 +59,20 @@ final class BookFormScreen: Screen {
     }
     var footer: String { "Ctrl-S save · Ctrl-N save+next · Tab next field · Esc cancel · F1 help" }
 
+    func appeared(_ app: App) { stepAside(app) }
+
+    /// The seed's backend has only the core fields: the others are shown but not editable.
+    func stepAside(_ app: App) {
+        let extended = app.authConfig.extended || book?.createdAt != nil
+        for name in ["isbn", "publisher", "pages", "notes"] { form.field(name)?.readOnly = !extended }
+    }
+
     func draw(_ s: Surface, _ area: Rect, _ app: App) {
         var row = area.top + 1
         s.line(row, "  " + (book.map { "Editing “\($0.title)”" } ?? "New book"), .header)
         row += 2
+        stepAside(app)
         let extended = app.authConfig.extended || book?.createdAt != nil
-        for name in ["isbn", "publisher", "pages", "notes"] { form.field(name)?.readOnly = !extended }
         row = form.draw(s, top: row, left: area.left + 1, width: area.width - 2)
         if let b = book, let c = b.createdAt {
             row += 1

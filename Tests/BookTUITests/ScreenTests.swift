@@ -1,0 +1,119 @@
+import BookClient
+import Testing
+@testable import BookTUI
+
+/// Screens drawn on a character grid: what a user would see, without a terminal or a server.
+@Suite("Screens without a terminal")
+struct ScreenTests {
+    init() { _ = utf8Locale }
+
+    func app() throws -> App {
+        // Nothing listens on port 9: calls fail fast, and these tests do not wait for them.
+        let a = App(client: try BookClient(server: "http://127.0.0.1:9", store: nil, timeout: 2))
+        a.profile = Profile(id: 1, username: "ann", roles: ["librarian"])
+        return a
+    }
+
+    @Test func tooSmallTerminalGetsAClearMessage() throws {
+        let a = try app()
+        a.reset(to: BookListScreen())
+        let g = GridSurface(rows: 20, cols: 70)
+        a.draw(g)
+        #expect(g.text.contains("Terminal too small: 70x20."))
+        #expect(g.text.contains("at least 80x24"))
+        a.handle(.char("q"), size: (20, 70))            // keys wait until it grows
+        #expect(a.running)
+        a.cancelAll()
+    }
+
+    @Test func listColumnsLineUpWithWideText() throws {
+        let a = try app()
+        let list = BookListScreen()
+        a.reset(to: list)
+        a.cancelAll()
+        let books = [Book(id: 1, title: "三体 The Three-Body Problem", author: "刘慈欣", publishedYear: 2008, isAvailable: true),
+                     Book(id: 2, title: "Le Petit Prince", author: "Antoine de Saint-Exupe\u{301}ry", publishedYear: 1943)]
+        list.window.receive(page: 0, BookPage(count: 2, results: books), generation: list.window.generation)
+        let g = GridSurface(rows: 24, cols: 80)
+        a.draw(g)
+        let rows = (0..<g.rows).map(g.row)
+        let r1 = try #require(rows.first { $0.contains("三体") })
+        let r2 = try #require(rows.first { $0.contains("Petit") })
+        // In grid cells (one per column), the year starts at the same column in both rows.
+        #expect(g.cells[rows.firstIndex(of: r1)!].firstIndex(of: "2") == g.cells[rows.firstIndex(of: r2)!].firstIndex(of: "1"))
+        #expect(rows.contains { $0.contains("1–2 of 2") })
+        #expect(rows[0].contains("ann (librarian)"))
+    }
+
+    @Test func formChecksAsYouTypeAndKeepsInput() throws {
+        let a = try app()
+        a.authConfig = AuthConfig(local: true, registration: true, extended: true)
+        let form = BookFormScreen(book: nil, list: nil)
+        a.reset(to: BookListScreen())
+        a.cancelAll()
+        a.push(form)
+        for c in "Dune" { a.handle(.char(c), size: (24, 80)) }
+        a.handle(.tab, size: (24, 80))
+        a.handle(.tab, size: (24, 80))
+        for c in "19x5" { a.handle(.char(c), size: (24, 80)) }
+        a.handle(.tab, size: (24, 80))
+        a.handle(.tab, size: (24, 80))
+        for c in "0441172718" { a.handle(.char(c), size: (24, 80)) }
+        let g = GridSurface(rows: 24, cols: 80)
+        a.draw(g)
+        #expect(g.text.contains("✗ a year, like 1999"))
+        #expect(g.text.contains("✗ ISBN: ISBN check digit is wrong"))    // the focused field's message in full
+        a.handle(.ctrl("s"), size: (24, 80))            // refused before any call: nothing sent
+        #expect(!a.isBusy)
+        a.draw(g)
+        #expect(g.text.contains("Author: required") || g.text.contains("✗ required"))
+        #expect(g.text.contains("Dune"))
+        // Esc with changes asks first.
+        a.handle(.escape, size: (24, 80))
+        #expect(a.top is ConfirmDialog)
+        a.handle(.char("n"), size: (24, 80))
+        #expect(a.top === form)
+    }
+
+    @Test func seedServerFormHasOnlyCoreFields() throws {
+        let a = try app()                                // authConfig: the seed's (no extensions)
+        a.reset(to: BookListScreen())
+        a.cancelAll()
+        a.push(BookFormScreen(book: nil, list: nil))
+        for _ in 0..<4 { a.handle(.tab, size: (24, 80)) }
+        for c in "123" { a.handle(.char(c), size: (24, 80)) }   // back at Title: ISBN etc. are skipped
+        let g = GridSurface(rows: 24, cols: 80)
+        a.draw(g)
+        #expect(g.text.contains("Title 123"))
+        #expect(g.text.contains("This server keeps only title, author, year and availability."))
+    }
+
+    @Test func withoutLibrarianTheKeysSayWhy() throws {
+        let a = try app()
+        a.profile = Profile(id: 1, username: "ann", roles: [])
+        let list = BookListScreen()
+        a.reset(to: list)
+        a.cancelAll()
+        a.handle(.char("a"), size: (24, 80))
+        #expect(a.top === list)
+        let g = GridSurface(rows: 24, cols: 80)
+        a.draw(g)
+        #expect(g.text.contains("You need the librarian role to add books (your roles: none)."))
+    }
+
+    @Test func helpListsTheKeysOfTheScreen() throws {
+        let a = try app()
+        let list = BookListScreen()
+        a.reset(to: list)
+        a.cancelAll()
+        a.handle(.char("?"), size: (30, 100))
+        let g = GridSurface(rows: 30, cols: 100)
+        a.draw(g)
+        for key in ["PgDn / PgUp", "g / G", "/", "s", "S", "f", "r", "a", "e / Enter", "d", "p", "L", "q"] {
+            #expect(list.help.contains { $0.key == key }, "\(key)")
+        }
+        #expect(g.text.contains("Keys: Books"))
+        a.handle(.char("q"), size: (30, 100))
+        #expect(a.top === list)
+    }
+}
