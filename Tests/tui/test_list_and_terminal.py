@@ -11,7 +11,7 @@ from tuiharness import login_with_cli, seed_books, tui  # noqa: F401  (fixture)
 def test_ten_thousand_books_open_fast_and_G_goes_to_the_end(sqlite_server, tui):
     # setup: an account with 10,000 books
     api = signup(sqlite_server)
-    seed_books(api, 10_000)
+    seed_books(sqlite_server, api, 10_000)
     pane = tui(sqlite_server, 100, 30)
     login_with_cli(pane, sqlite_server, api, STRONG_PASSWORD)
 
@@ -36,7 +36,7 @@ def test_ten_thousand_books_open_fast_and_G_goes_to_the_end(sqlite_server, tui):
 
 def test_resize_in_the_middle_of_the_list(sqlite_server, tui):
     api = signup(sqlite_server)
-    seed_books(api, 150)
+    seed_books(sqlite_server, api, 150)
     pane = tui(sqlite_server, 100, 30)
     login_with_cli(pane, sqlite_server, api, STRONG_PASSWORD)
     pane.run_booktui()
