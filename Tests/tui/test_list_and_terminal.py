@@ -1,5 +1,6 @@
 """The book list with many books, resizing, and the terminal left as it was found."""
 import os
+import re
 import signal
 
 import pytest
@@ -78,3 +79,21 @@ def test_terminal_is_restored(sqlite_server, tui, how):
     assert int(status.read_text()) == expected
     assert (pane.workdir / "stty-after").read_text() == (pane.workdir / "stty-before").read_text()
     pane.wait_for("READY$", absent=("No books yet",))     # the full-screen UI is gone
+
+
+COLOUR = re.compile(r"\x1b\[(?:[0-9]+;)*(?:3[0-7]|4[0-7]|38|48)(?:;[0-9]+)*m")
+
+
+@pytest.mark.parametrize("how", ["default", "NO_COLOR", "--monochrome"])
+def test_colours_only_when_wanted(sqlite_server, tui, how):
+    pane = tui(sqlite_server, 100, 30, extra_env={"NO_COLOR": "1"} if how == "NO_COLOR" else None)
+    pane.run_booktui(*(["--monochrome"] if how == "--monochrome" else []))
+    pane.wait_for("Log in to", absent=("Esc cancels",))
+    styled = pane.tmux("capture-pane", "-p", "-e", "-t", "main")
+    if how == "default":
+        assert COLOUR.search(styled), "no colours on a colour terminal"
+    else:
+        assert not COLOUR.search(styled), f"colours despite {how}"
+        assert "\x1b[7m" in styled or ";7m" in styled or "\x1b[1;7m" in styled   # reverse video instead
+    pane.keys("Escape")
+    pane.wait_exit()

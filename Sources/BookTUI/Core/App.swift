@@ -35,6 +35,9 @@ public final class App {
     var flashText: (text: String, style: Style, until: Double)?
     struct Pending {
         let label: String
+        /// The screen that asked; `Esc` cancels only the calls of the screen on top, so a list
+        /// still loading below a form does not swallow the form's `Esc`.
+        let owner: ObjectIdentifier?
         let task: Task<Void, Never>
         let deliver: (Result<any Sendable, any Error>) -> Void
     }
@@ -76,8 +79,14 @@ public final class App {
     public var isBusy: Bool { !pending.isEmpty }
     public var busyLabel: String? { pendingOrder.last.flatMap { pending[$0]?.label } }
 
+    var topID: ObjectIdentifier? { top.map { ObjectIdentifier($0) } }
+    /// Calls that the screen on top is waiting for.
+    var topIsWaiting: Bool { pending.values.contains { $0.owner == topID } }
+
     /// Runs `op` off the UI thread; `done` runs on the UI thread with the result.
-    public func perform<T: Sendable>(_ label: String, _ op: @escaping @Sendable (BookClient) async throws -> T,
+    /// - Parameter owner: the screen waiting for it (default: the one on top).
+    public func perform<T: Sendable>(_ label: String, owner: AnyObject? = nil,
+                                     _ op: @escaping @Sendable (BookClient) async throws -> T,
                                      done: @escaping (Result<T, APIError>) -> Void) {
         let id = nextID
         nextID += 1
@@ -86,7 +95,7 @@ public final class App {
         let task = Task.detached {
             do { mailbox.post(id, .success(try await op(client))) } catch { mailbox.post(id, .failure(error)) }
         }
-        pending[id] = Pending(label: label, task: task, deliver: { r in
+        pending[id] = Pending(label: label, owner: owner.map { ObjectIdentifier($0) } ?? topID, task: task, deliver: { r in
             switch r {
             case .success(let v): done(.success(v as! T))
             case .failure(let e): done(.failure(e as? APIError ?? .unreachable(String(describing: e))))
@@ -95,15 +104,17 @@ public final class App {
         pendingOrder.append(id)
     }
 
-    /// Cancels every call in flight; their screens hear `.cancelled`.
-    public func cancelAll() {
+    /// Cancels every call in flight (or only those of the top screen); their screens hear `.cancelled`.
+    public func cancelAll(onlyTop: Bool = false) {
+        let owner = topID
         let ids = pendingOrder
         for id in ids {
-            guard let p = pending.removeValue(forKey: id) else { continue }
+            guard let p = pending[id], !onlyTop || p.owner == owner else { continue }
+            pending[id] = nil
+            pendingOrder.removeAll { $0 == id }
             p.task.cancel()
             p.deliver(.failure(APIError.cancelled))
         }
-        pendingOrder.removeAll()
     }
 
     /// Hands finished results to their screens. Returns whether anything arrived.
@@ -147,7 +158,7 @@ public final class App {
         if key == .ctrl("c") { running = false; return }
         if key == .resize { return }
         if size.rows < Self.minRows || size.cols < Self.minCols { return }
-        if key == .escape && isBusy { cancelAll(); return }
+        if key == .escape && topIsWaiting { cancelAll(onlyTop: true); return }
         top?.handle(key, self)
     }
 
@@ -196,7 +207,7 @@ public final class App {
         let row = s.rows - 2
         if let label = busyLabel {
             let frame = Self.spinner[Int(clock() * 10) % Self.spinner.count]
-            s.line(row, " \(frame) \(label)…  (Esc cancels)", .warning)
+            s.line(row, " \(frame) \(label)…" + (topIsWaiting ? "  (Esc cancels)" : ""), .warning)
         } else if let f = flashText, f.until > clock() {
             s.line(row, " " + f.text, f.style)
         }

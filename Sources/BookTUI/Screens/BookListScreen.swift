@@ -60,7 +60,7 @@ public final class BookListScreen: Screen {
     func fetch(_ page: Int, _ app: App) {
         window.markRequested(page)
         let g = window.generation, q = query, size = window.pageSize
-        app.perform(page == 0 ? "Loading books" : "Loading books \(page * size + 1)–\((page + 1) * size)",
+        app.perform(page == 0 ? "Loading books" : "Loading books \(page * size + 1)–\((page + 1) * size)", owner: self,
                     { c in try await c.listBooks(q, page: page + 1, pageSize: size) }) { [weak self] r in
             guard let self else { return }
             switch r {
