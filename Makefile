@@ -4,7 +4,7 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 PREFIX ?= /usr/local
 PORT ?= 8000
 
-.PHONY: all build release run server test test-setup test-swift test-python bench clean
+.PHONY: all build release run server test test-setup test-swift test-python bench clean install uninstall man
 
 all: build
 
@@ -40,3 +40,27 @@ bench: build test-setup
 
 clean:
 	rm -rf .build data .venv
+
+## make install PREFIX=DIR: booktui and book-server, release builds with the Swift runtime linked in
+## (the Dockerfile builds book-server with the same RELEASE_FLAGS), into DIR/bin; their man pages,
+## generated from the command-line definitions, into DIR/share/man/man1. DESTDIR stages a package.
+RELEASE_FLAGS := -c release --static-swift-stdlib
+INSTALL_PRODUCTS := booktui book-server
+BINDIR = $(DESTDIR)$(PREFIX)/bin
+MAN1DIR = $(DESTDIR)$(PREFIX)/share/man/man1
+
+## make man: swift-argument-parser's generate-manual plugin builds the package in release mode and
+## writes a page for each command-line tool under .build/plugins/GenerateManual/.
+man:
+	swift package plugin generate-manual
+
+install: man
+	swift build $(RELEASE_FLAGS)
+	install -d "$(BINDIR)" "$(MAN1DIR)"
+	bin="$$(swift build $(RELEASE_FLAGS) --show-bin-path)"; \
+	for p in $(INSTALL_PRODUCTS); do install -m 755 "$$bin/$$p" "$(BINDIR)/$$p"; done
+	find .build/plugins/GenerateManual -name 'booktui*.1' -exec install -m 644 {} "$(MAN1DIR)/" \;
+
+uninstall:
+	for p in $(INSTALL_PRODUCTS); do rm -f "$(BINDIR)/$$p"; done
+	rm -f "$(MAN1DIR)"/booktui*.1
