@@ -16,7 +16,11 @@ def test_ten_thousand_books_open_fast_and_G_goes_to_the_end(sqlite_server, tui):
     pane = tui(sqlite_server, 100, 30)
     login_with_cli(pane, sqlite_server, api, STRONG_PASSWORD)
 
+    def list_requests():
+        return sqlite_server.log_text().count("GET /api/books/")
+
     # exercise + validate: the first screenful comes from the first page only
+    before = list_requests()
     pane.run_booktui()
     pane.wait_for("1–26 of 10,000", "Book 00001", "Book 00026")
 
@@ -29,6 +33,7 @@ def test_ten_thousand_books_open_fast_and_G_goes_to_the_end(sqlite_server, tui):
     pane.keys("G")
     screen = pane.wait_for("9,975–10,000 of 10,000", "Book 10000", "Book 09975", absent=("…",))
     assert "Book 00130" not in screen
+    assert list_requests() - before <= 5, "pages were fetched that never came into view"
     pane.keys("g")
     pane.wait_for("1–26 of 10,000", "Book 00001")
     pane.keys("q")

@@ -44,17 +44,10 @@ public final class BookListScreen: Screen {
 
     // MARK: fetching
 
+    /// Asks for the pages of the rows on screen and of one screenful below them (so paging
+    /// down rarely shows `…`), and no others.
     func fetchVisible(_ app: App) {
-        let range = top..<(top + visibleRows + 1)
-        var wanted = window.missingPages(for: range)
-        // Prefetch the next page when the bottom of the screen is near it.
-        if let t = window.total, let last = wanted.last ?? Optional((top + visibleRows) / window.pageSize),
-           (last + 1) * window.pageSize < t, (top + visibleRows * 2) / window.pageSize > last {
-            if window.missingPages(for: ((last + 1) * window.pageSize)..<((last + 1) * window.pageSize + 1)).count == 1 {
-                wanted.append(last + 1)
-            }
-        }
-        for page in wanted { fetch(page, app) }
+        for page in window.missingPages(for: top..<(top + visibleRows * 2 + 1)) { fetch(page, app) }
     }
 
     func fetch(_ page: Int, _ app: App) {

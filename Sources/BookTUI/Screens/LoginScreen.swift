@@ -56,6 +56,9 @@ public final class LoginScreen: Screen {
         var offers = ["Ctrl-R  Create an account"]
         if app.authConfigKnown && !app.authConfig.registration { offers[0] += " (not offered by this server)" }
         offers.append("Ctrl-F  Forgot password" + (app.authConfig.extended || !app.authConfigKnown ? "" : " (not offered by this server)"))
+        if app.authConfigKnown && !app.authConfig.local {
+            offers.append("This server has turned local accounts off: it expects single sign-on, which this booktui does not do yet.")
+        }
         if let issuer = app.authConfig.oidcIssuer {
             offers.append("Single sign-on is configured (\(issuer)); booktui signs in with local accounts here.")
         }
