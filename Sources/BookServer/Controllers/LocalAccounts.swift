@@ -54,41 +54,39 @@ enum LocalAccounts {
     }
 
     static func queueActivationMail(for user: User, _ req: Request) async throws {
-        let uid = OneTimeTokens.encodeUID(try user.requireID())
-        let token = req.application.oneTimeTokens.make(.activation, for: user)
-        let link = "\(req.application.config.publicURL)/activate/\(uid)/\(token)/"
-        try await req.application.mailer.queue(
-            to: user.email, subject: "Activate your Books account",
-            body: """
-            Hello \(user.username),
-
-            Welcome to Books. Open this link to activate your account:
-
-            \(link)
-
-            In booktui you can paste the link instead (useful over SSH).
-
-            If you did not sign up, ignore this message.
-            """, on: req.db)
+        try await queueLinkMail(
+            .activation, path: "activate", for: user, subject: "Activate your Books account",
+            intro: "Welcome to Books. Open this link to activate your account:",
+            outro: "If you did not sign up, ignore this message.", req)
     }
 
     static func queueResetMail(for user: User, _ req: Request) async throws {
+        try await queueLinkMail(
+            .reset, path: "reset", for: user, subject: "Reset your Books password",
+            intro: "Someone (hopefully you) asked to reset the password of your Books account.\nOpen this link to choose a new password:",
+            outro: "If you did not ask for this, ignore this message; your password stays as it is.", req)
+    }
+
+    /// A mail with a one-time link `PUBLIC_URL/<path>/<uid>/<token>/`, queued in the outbox.
+    private static func queueLinkMail(
+        _ purpose: OneTimeTokens.Purpose, path: String, for user: User, subject: String,
+        intro: String, outro: String, _ req: Request
+    ) async throws {
         let uid = OneTimeTokens.encodeUID(try user.requireID())
-        let token = req.application.oneTimeTokens.make(.reset, for: user)
-        let link = "\(req.application.config.publicURL)/reset/\(uid)/\(token)/"
+        let token = req.application.oneTimeTokens.make(purpose, for: user)
+        let link = "\(req.application.config.publicURL)/\(path)/\(uid)/\(token)/"
         try await req.application.mailer.queue(
-            to: user.email, subject: "Reset your Books password",
+            to: user.email, subject: subject,
             body: """
             Hello \(user.username),
 
-            Someone (hopefully you) asked to reset the password of your Books account.
-            Open this link to choose a new password:
+            \(intro)
 
             \(link)
 
             In booktui you can paste the link instead (useful over SSH).
 
-            If you did not ask for this, ignore this message; your password stays as it is.
+            \(outro)
             """, on: req.db)
     }
 }
