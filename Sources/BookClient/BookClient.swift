@@ -50,6 +50,10 @@ public actor BookClient {
 
     public var isSignedIn: Bool { tokens != nil }
 
+    /// Uses the given tokens (kept only in memory unless there is a store). For tools and tests
+    /// that move a session between clients.
+    public func adopt(_ session: StoredSession) { tokens = session }
+
     /// Whether the server has our extensions, once known.
     public var hasExtensions: Bool? { extended }
 
