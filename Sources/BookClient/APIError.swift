@@ -33,7 +33,7 @@ public enum APIError: Error, Sendable, Equatable, CustomStringConvertible {
         case .rateLimited(let s): return "Too many attempts" + (s.map { ", try again in \($0) s" } ?? ", try again later")
         case .http(let s, let m): return "Server error \(s)" + (m.isEmpty ? "" : ": \(m)")
         case .timeout: return "The server did not answer in time"
-        case .unreachable(let m): return "Server unreachable: \(m)"
+        case .unreachable(let m): return "Cannot reach the server (\(m))"
         case .cancelled: return "Cancelled"
         case .badResponse(let m): return "Unexpected answer from the server: \(m)"
         }

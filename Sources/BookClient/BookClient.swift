@@ -95,6 +95,13 @@ public actor BookClient {
             switch e.code {
             case .timedOut: throw APIError.timeout
             case .cancelled: throw APIError.cancelled
+            case .cannotConnectToHost: throw APIError.unreachable("connection refused")
+            case .cannotFindHost, .dnsLookupFailed: throw APIError.unreachable("unknown host \(req.url?.host ?? "")")
+            case .networkConnectionLost: throw APIError.unreachable("connection lost")
+            case .notConnectedToInternet: throw APIError.unreachable("no network")
+            case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
+                 .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot:
+                throw APIError.unreachable("TLS failed: \(e.localizedDescription)")
             default: throw APIError.unreachable(e.localizedDescription)
             }
         } catch is CancellationError {

@@ -186,7 +186,7 @@ struct LiveServerTests {
         server.stop()
         let out = await c.logout()
         #expect(out.wasSignedIn && !out.revokedOnServer)
-        #expect(out.problem?.contains("unreachable") == true)
+        #expect(out.problem == "Cannot reach the server (connection refused)")
         #expect(try store.load(server: server.url) == nil)
     }
 }

@@ -107,3 +107,17 @@ def test_without_the_librarian_role_the_keys_say_why(sqlite_server, tui):
         pane.wait_for(f"You need the librarian role to {what} (your roles: none).")
     pane.keys("q")
     pane.wait_exit()
+
+
+def test_an_unreachable_server_is_said_and_not_fatal(tui):
+    from conftest import free_port
+    pane = tui(None, 80, 24)
+    url = f"http://127.0.0.1:{free_port()}"      # nothing listens there
+    pane.run_booktui("--server", url)
+    pane.wait_for(f"Log in to {url}", "Cannot reach the server (connection refused). Logging in tries again.")
+    pane.type("someone"); pane.keys("Enter")
+    pane.type("a-password"); pane.keys("Enter")
+    pane.wait_for("Cannot reach the server (connection refused)", absent=("Esc cancels", "tries again"))
+    pane.keys("Escape")
+    pane.wait_exit()
+    pane.wait_for("READY$", absent=("Log in to",))

@@ -220,7 +220,6 @@ public final class App {
     public func run(terminal: CursesTerminal) {
         terminal.start()
         defer { terminal.stop() }
-        for s in stack { _ = s }
         while running {
             deliverResults()
             top?.tick(self)

@@ -26,7 +26,7 @@ public final class LoginScreen: Screen {
         guard !checkedSession else { return }
         checkedSession = true
         app.perform("Contacting server", { c in
-            let config = (try? await c.authConfig()) ?? .seed
+            let config = try await c.authConfig()
             let profile: Profile? = await c.isSignedIn ? try await c.profile() : nil
             return (config, profile)
         }) { [weak self] r in
@@ -40,7 +40,8 @@ public final class LoginScreen: Screen {
                 }
             case .failure(.signedOut): break
             case .failure(let e):
-                self?.message = e.description
+                // Not known yet: nothing is refused for lack of it; logging in asks again.
+                self?.message = e.description + (e == .cancelled ? "" : ". Logging in tries again.")
                 self?.messageStyle = .error
             }
         }
@@ -90,13 +91,16 @@ public final class LoginScreen: Screen {
             return
         }
         message = nil
+        let needConfig = !app.authConfigKnown
         app.perform("Logging in", { c in
+            let config = needConfig ? try? await c.authConfig() : nil
             try await c.login(username: user, password: pass)
-            return try await c.profile()
+            return (try await c.profile(), config)
         }) { [weak self] r in
             guard let self else { return }
             switch r {
-            case .success(let p):
+            case .success(let (p, config)):
+                if let config { app.authConfig = config; app.authConfigKnown = true }
                 app.profile = p
                 app.reset(to: BookListScreen())
                 app.flash("Welcome, \(p.username).")
@@ -109,12 +113,5 @@ public final class LoginScreen: Screen {
                 message = e.description; messageStyle = .error
             }
         }
-    }
-}
-
-extension Field {
-    var text: String {
-        get { editor.text }
-        set { editor.text = newValue }
     }
 }

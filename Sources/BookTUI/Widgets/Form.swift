@@ -35,6 +35,14 @@ public final class Field {
     public var problem: String? { validate(value) ?? serverError }
 }
 
+extension Field {
+    /// The text, for screens that set a field (e.g. clearing a refused password).
+    var text: String {
+        get { editor.text }
+        set { editor.text = newValue }
+    }
+}
+
 import Foundation
 
 /// Fields stacked one per row, Tab/Shift-Tab (and Up/Down) to move, shell-like editing inside.
