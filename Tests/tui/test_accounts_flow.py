@@ -121,3 +121,31 @@ def test_an_unreachable_server_is_said_and_not_fatal(tui):
     pane.keys("Escape")
     pane.wait_exit()
     pane.wait_for("READY$", absent=("Log in to",))
+
+
+def test_a_hanging_server_never_freezes_the_screen_and_Esc_cancels(tui):
+    import socket
+    # A server that accepts connections and never answers.
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(64)
+    url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+    try:
+        pane = tui(None, 100, 30)
+        pane.run_booktui("--server", url, "--timeout", "60")
+        pane.wait_for("Contacting server…", "(Esc cancels)")
+        # typing goes on while the call hangs
+        pane.type("patient")
+        pane.wait_for("Username patient", "Contacting server…")
+        pane.keys("Escape")
+        pane.wait_for("Cancelled", absent=("Esc cancels",))
+        pane.keys("Enter")
+        pane.type("a-password")
+        pane.keys("Enter")
+        pane.wait_for("Logging in…", "(Esc cancels)")
+        pane.keys("Escape")
+        pane.wait_for("Cancelled", absent=("Logging in…",))
+        pane.keys("Escape")                      # nothing in flight: Esc now quits
+        pane.wait_exit()
+    finally:
+        silent.close()
