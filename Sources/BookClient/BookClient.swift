@@ -144,6 +144,24 @@ public actor BookClient {
     }
 
     func performRefresh() async throws -> StoredSession {
+        var lock: Int32?
+        if let store {
+            // Wait (up to the request timeout) for another booktui's refresh to finish.
+            let deadline = Date().addingTimeInterval(timeout)
+            while lock == nil {
+                lock = try store.tryRefreshLock()
+                if lock == nil {
+                    if Date() > deadline { throw APIError.timeout }
+                    try await Task.sleep(nanoseconds: 20_000_000)
+                }
+            }
+        }
+        defer { if let lock { store?.releaseRefreshLock(lock) } }
+        // Whoever held the lock may have rotated the tokens already: use theirs.
+        if let disk = try? store?.load(server: server), let t = tokens, disk.refresh != t.refresh {
+            tokens = disk
+            return disk
+        }
         guard let t = tokens else { throw APIError.signedOut }
         let r = try await call("POST", "/api/token/refresh/", json: ["refresh": t.refresh])
         guard r.status == 200 else {

@@ -167,6 +167,25 @@ public struct TokenStore: Sendable {
         try writeJSON(ConfigFile(lastServer: Self.key(server)), to: configPath)
     }
 
+    // MARK: one refresh at a time across processes
+
+    /// Tries once to take the refresh lock (`refresh.lock`, an `flock`); returns its descriptor.
+    /// Several booktui on one host share the tokens, and with rotation two refreshes of the same
+    /// token would sign one of them out.
+    public func tryRefreshLock() throws -> Int32? {
+        try ensureDirectory()
+        let fd = open(directory + "/refresh.lock", O_RDWR | O_CREAT, 0o600)
+        guard fd >= 0 else { throw TokenStoreError.io(path: directory + "/refresh.lock", message: String(cString: strerror(errno))) }
+        if flock(fd, LOCK_EX | LOCK_NB) == 0 { return fd }
+        close(fd)
+        return nil
+    }
+
+    public func releaseRefreshLock(_ fd: Int32) {
+        flock(fd, LOCK_UN)
+        close(fd)
+    }
+
     /// Servers are keyed without a trailing slash so `http://h/` and `http://h` are one.
     public static func key(_ server: String) -> String {
         var s = server

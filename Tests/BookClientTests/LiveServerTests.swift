@@ -190,3 +190,22 @@ struct LiveServerTests {
         #expect(try store.load(server: server.url) == nil)
     }
 }
+
+extension LiveServerTests {
+    /// Two booktui on one host (two clients, one token file) meet the expired token together:
+    /// the lock lets one refresh and the other take its rotated tokens, so neither is signed out.
+    @Test func twoClientsSharingTokensRefreshOnlyOnce() async throws {
+        let server = try await LiveServer(env: ["ACCESS_TOKEN_LIFETIME": "2"])
+        let store = tempStore()
+        let (first, user, _) = try await newUser(server, store: store)
+        let second = try BookClient(server: server.url, store: store)
+        try await Task.sleep(nanoseconds: 3_200_000_000)
+        async let a = first.profile()
+        async let b = second.profile()
+        let (pa, pb) = try await (a, b)
+        #expect(pa.username == user && pb.username == user)
+        let sa = try #require(await first.currentSession()), sb = try #require(await second.currentSession())
+        #expect(sa.refresh == sb.refresh)
+        #expect(try store.load(server: server.url)?.refresh == sa.refresh)
+    }
+}
