@@ -111,7 +111,9 @@ class Pane:
         script = self.workdir / "run-booktui.sh"
         launch = f"sh -c 'echo $$ > booktui.pid; exec {argv}'"
         if record_stty:
-            script.write_text(f"stty -a > stty-before\n{launch}\necho $? > exit-status\nstty -a > stty-after\n")
+            # exit-status is written last: once it exists, stty-after is complete.
+            script.write_text(f"stty -a > stty-before\n{launch}\nstatus=$?\nstty -a > stty-after\n"
+                              f"echo $status > exit-status.tmp && mv exit-status.tmp exit-status\n")
         else:
             script.write_text(launch + "\n")
         self.type("bash run-booktui.sh")
