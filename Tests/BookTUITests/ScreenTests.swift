@@ -117,3 +117,36 @@ struct ScreenTests {
         #expect(a.top === list)
     }
 }
+
+@Suite("Session changes")
+struct SessionTests {
+    @Test func callsOfTheOldSessionAreDroppedOnReset() throws {
+        let a = App(client: try BookClient(server: "http://127.0.0.1:9", store: nil, timeout: 2))
+        a.reset(to: BookListScreen())
+        var delivered = false
+        a.perform("Loading profile", { _ in try await Task.sleep(nanoseconds: 50_000_000); return 1 }) { _ in delivered = true }
+        a.reset(to: LoginScreen())
+        a.cancelAll()
+        a.settle(timeout: 1)
+        #expect(!delivered)
+        #expect(!a.isBusy)
+    }
+
+    @Test func closingADialogDoesNotReloadTheScreenBelow() throws {
+        final class Counting: Screen {
+            var appearances = 0
+            var title: String { "T" }
+            var help: [(key: String, action: String)] { [] }
+            var footer: String { "" }
+            func draw(_ s: Surface, _ area: Rect, _ app: App) {}
+            func handle(_ key: Key, _ app: App) {}
+            func appeared(_ app: App) { appearances += 1 }
+        }
+        let a = App(client: try BookClient(server: "http://127.0.0.1:9", store: nil, timeout: 2))
+        let s = Counting()
+        a.reset(to: s)
+        a.confirm("Sure?") { _ in }
+        a.handle(.char("n"), size: (24, 80))
+        #expect(a.top === s && s.appearances == 1)
+    }
+}

@@ -38,6 +38,7 @@ public final class App {
         /// The screen that asked; `Esc` cancels only the calls of the screen on top, so a list
         /// still loading below a form does not swallow the form's `Esc`.
         let owner: ObjectIdentifier?
+        let epoch: Int
         let task: Task<Void, Never>
         let deliver: (Result<any Sendable, any Error>) -> Void
     }
@@ -56,12 +57,22 @@ public final class App {
 
     public func pop() {
         guard stack.count > 1 else { running = false; return }
-        stack.removeLast()
-        stack.last?.appeared(self)
+        let gone = stack.removeLast()
+        // A dialog or help closing is not the screen below coming back: no reload.
+        if !gone.isOverlay { stack.last?.appeared(self) }
     }
 
-    /// Replaces the whole stack (after login or logout).
-    public func reset(to s: Screen) { stack = [s]; s.appeared(self) }
+    /// Replaces the whole stack (after login or logout). Calls still in flight belong to the
+    /// old session: their answers are dropped, so a late profile cannot sign a user back in.
+    public func reset(to s: Screen) {
+        sessionEpoch += 1
+        for p in pending.values { p.task.cancel() }
+        pending.removeAll()
+        pendingOrder.removeAll()
+        stack = [s]
+        s.appeared(self)
+    }
+    var sessionEpoch = 0
 
     public var top: Screen? { stack.last }
 
@@ -95,7 +106,7 @@ public final class App {
         let task = Task.detached {
             do { mailbox.post(id, .success(try await op(client))) } catch { mailbox.post(id, .failure(error)) }
         }
-        pending[id] = Pending(label: label, owner: owner.map { ObjectIdentifier($0) } ?? topID, task: task, deliver: { r in
+        pending[id] = Pending(label: label, owner: owner.map { ObjectIdentifier($0) } ?? topID, epoch: sessionEpoch, task: task, deliver: { r in
             switch r {
             case .success(let v): done(.success(v as! T))
             case .failure(let e): done(.failure(e as? APIError ?? .unreachable(String(describing: e))))
@@ -124,7 +135,7 @@ public final class App {
         for (id, r) in items {
             guard let p = pending.removeValue(forKey: id) else { continue }   // cancelled meanwhile
             pendingOrder.removeAll { $0 == id }
-            p.deliver(r)
+            if p.epoch == sessionEpoch { p.deliver(r) }
         }
         return !items.isEmpty
     }
