@@ -100,11 +100,11 @@ def test_first_session(sqlite_server, tui, size):
 
     # sort: by author, then reversed
     pane.keys("s")
-    screen = pane.wait_for("Author▲", "Sorted by author")
+    screen = pane.wait_for("Author▲", "Sorted by author", "1–3 of 3")      # rows reloaded
     order = [l for l in screen.split("\n") if any(b[0] in l for b in BOOKS)]
     assert [next(b[0] for b in BOOKS if b[0] in l) for l in order] == ["Le Petit Prince", "Dune", "三体 The Three-Body Problem"], screen
     pane.keys("S")
-    screen = pane.wait_for("Author▼", "descending")
+    screen = pane.wait_for("Author▼", "descending", "1–3 of 3")
     order = [l for l in screen.split("\n") if any(b[0] in l for b in BOOKS)]
     assert "刘慈欣" in order[0] and "Saint-E" in order[2], screen
 
