@@ -167,6 +167,37 @@ public struct TokenStore: Sendable {
         try writeJSON(ConfigFile(lastServer: Self.key(server)), to: configPath)
     }
 
+    // MARK: other private files (drafts)
+
+    /// Writes `data` as a 0600 file in the folder (for drafts of forms being typed).
+    public func writePrivate(_ data: Data, name: String) throws {
+        try ensureDirectory()
+        let path = directory + "/" + name
+        if FileManager.default.fileExists(atPath: path) { try check(path, mustBeDir: false) }
+        let tmp = path + ".tmp.\(getpid())"
+        unlink(tmp)
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else { throw TokenStoreError.io(path: tmp, message: String(cString: strerror(errno))) }
+        let ok = data.withUnsafeBytes { buf in buf.count == 0 || write(fd, buf.baseAddress!, buf.count) == buf.count }
+        close(fd)
+        guard ok, rename(tmp, path) == 0 else {
+            unlink(tmp)
+            throw TokenStoreError.io(path: path, message: String(cString: strerror(errno)))
+        }
+    }
+
+    public func readPrivate(name: String) throws -> Data? {
+        let path = directory + "/" + name
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        try check(directory, mustBeDir: true)
+        try check(path, mustBeDir: false)
+        return FileManager.default.contents(atPath: path)
+    }
+
+    public func removePrivate(name: String) {
+        unlink(directory + "/" + name)
+    }
+
     // MARK: one refresh at a time across processes
 
     /// Tries once to take the refresh lock (`refresh.lock`, an `flock`); returns its descriptor.

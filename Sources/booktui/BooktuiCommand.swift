@@ -81,9 +81,9 @@ struct BooktuiCommand: ParsableCommand {
 
     func run() throws {
         bootstrapLogging(tui: true)
-        let (client, _) = try options.makeClient()
+        let (client, store) = try options.makeClient()
         let noColor = monochrome || !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
-        let app = App(client: client)
+        let app = App(client: client, drafts: DraftStore(store: store))
         app.reset(to: LoginScreen())
         app.run(terminal: CursesTerminal(monochrome: noColor))
     }

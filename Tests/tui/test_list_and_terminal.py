@@ -102,3 +102,37 @@ def test_colours_only_when_wanted(sqlite_server, tui, how):
         assert "\x1b[7m" in styled or ";7m" in styled or "\x1b[1;7m" in styled   # reverse video instead
     pane.keys("Escape")
     pane.wait_exit()
+
+
+@pytest.mark.parametrize("how", ["SIGHUP", "SIGKILL"])
+def test_a_book_being_typed_survives_the_terminal_going_away(sqlite_server, tui, how):
+    api = signup(sqlite_server)
+    pane = tui(sqlite_server, 100, 30)
+    login_with_cli(pane, sqlite_server, api, STRONG_PASSWORD)
+    pane.run_booktui()
+    pane.wait_for("No books yet")
+    pane.keys("a")
+    pane.wait_for("New book")
+    pane.type("Half-typed Title"); pane.keys("Tab")
+    pane.type("Someone")
+    draft = pane.config_dir / "draft-book.json"
+    wait_until(lambda: draft.exists() and "Someone" in draft.read_text(), 10, what="the draft on disk")
+    assert oct(draft.stat().st_mode & 0o777) == "0o600"
+
+    # the SSH connection drops (SIGHUP), or worse
+    os.kill(pane.pid, getattr(signal, how))
+    pane.wait_exit()
+    pane.wait_for("READY$")
+
+    # the next start offers the draft; a goes on with it; saving clears it
+    pane.run_booktui()
+    pane.wait_for("You were typing “Half-typed Title” when booktui last stopped: a goes on with it.")
+    pane.keys("a")
+    pane.wait_for("Title Half-typed Title", "Author Someone")
+    pane.keys("Tab", "Tab")
+    pane.type("1999")
+    pane.keys("C-s")
+    pane.wait_for("Saved “Half-typed Title”.", "1–1 of 1")
+    wait_until(lambda: not draft.exists(), 10, what="the draft to be removed")
+    pane.keys("q")
+    pane.wait_exit()

@@ -47,8 +47,12 @@ public final class App {
     var nextID = 0
     let mailbox = Mailbox()
 
-    public init(client: BookClient) {
+    /// Where a book form being typed is kept; nil keeps nothing.
+    public let drafts: DraftStore?
+
+    public init(client: BookClient, drafts: DraftStore? = nil) {
         self.client = client
+        self.drafts = drafts
     }
 
     // MARK: screens

@@ -14,6 +14,44 @@ final class BookFormScreen: Screen {
         self.form = Self.makeForm(book)
     }
 
+    /// Goes on with a draft kept from an earlier run: everything in it counts as a change.
+    convenience init(draft: BookFormDraft, list: BookListScreen?) {
+        self.init(book: nil, list: list)
+        if let id = draft.bookID {
+            book = Book(id: id, title: draft.values["title"] ?? "", author: draft.values["author"] ?? "",
+                        publishedYear: Int(draft.values["published_year"] ?? "") ?? 0)
+        }
+        for f in form.fields {
+            if f.isToggle { f.toggle = draft.available } else if let v = draft.values[f.name] { f.text = v }
+        }
+    }
+
+    var lastDraft: BookFormDraft?
+    var lastDraftAt: Double = 0
+
+    /// Keeps what is typed on disk, a moment after it changes.
+    func tick(_ app: App) {
+        guard let drafts = app.drafts else { return }
+        guard form.changed else {
+            if lastDraft != nil { drafts.remove(); lastDraft = nil }
+            return
+        }
+        var values: [String: String] = [:]
+        for f in form.fields where !f.isToggle { values[f.name] = f.value }
+        let d = BookFormDraft(server: app.client.server, bookID: book?.id, values: values,
+                              available: form.field("is_available")?.toggle ?? false)
+        if d != lastDraft && app.clock() - lastDraftAt > 0.3 {
+            drafts.save(d)
+            lastDraft = d
+            lastDraftAt = app.clock()
+        }
+    }
+
+    func dropDraft(_ app: App) {
+        app.drafts?.remove()
+        lastDraft = nil
+    }
+
     static let thisYear = Calendar(identifier: .gregorian).component(.year, from: Date())
 
     /// The checks mirror the server's, so most mistakes are seen before saving.
@@ -89,7 +127,11 @@ final class BookFormScreen: Screen {
         case .ctrl("n"): save(app, next: true)
         case .function(1): app.push(HelpScreen(of: self))
         case .escape:
-            if form.changed { app.confirm("Discard your changes?") { $0.pop() } } else { app.pop() }
+            if form.changed {
+                app.confirm("Discard your changes?") { [weak self] app in self?.dropDraft(app); app.pop() }
+            } else {
+                dropDraft(app); app.pop()
+            }
         case .enter:
             if form.isLastFocused || form.fields[(form.focus + 1)...].allSatisfy({ $0.readOnly }) { save(app, next: false) }
             else { form.handle(.tab) }
@@ -128,6 +170,7 @@ final class BookFormScreen: Screen {
             saving = false
             switch r {
             case .success(let b):
+                dropDraft(app)
                 app.flash("Saved “\(b.title)”." + (next ? " Next book:" : ""))
                 list?.saved(app)
                 if next {

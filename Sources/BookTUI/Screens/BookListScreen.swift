@@ -31,7 +31,17 @@ public final class BookListScreen: Screen {
         return "\(pos) │ /search s sort f avail a add e edit d del p profile ? help q quit"
     }
 
-    public func appeared(_ app: App) { fetchVisible(app) }
+    /// A book form kept from an earlier run that ended while it was being typed.
+    var draft: BookFormDraft?
+    var checkedDraft = false
+
+    public func appeared(_ app: App) {
+        if !checkedDraft {
+            checkedDraft = true
+            draft = app.drafts?.load(server: app.client.server)
+        }
+        fetchVisible(app)
+    }
 
     var canEdit: (App) -> Bool = { $0.profile?.canEditBooks ?? true }
 
@@ -142,7 +152,13 @@ public final class BookListScreen: Screen {
             app.flash(query.availableOnly ? "Showing available books only" : "Showing all books")
         case .char("r"), .ctrl("l"): reload(app)
         case .char("a"):
-            if needRole(app, "add books") { app.push(BookFormScreen(book: nil, list: self)) }
+            guard needRole(app, "add books") else { return }
+            if let d = draft {
+                draft = nil
+                app.push(BookFormScreen(draft: d, list: self))
+            } else {
+                app.push(BookFormScreen(book: nil, list: self))
+            }
         case .char("e"), .enter:
             guard let b = window.row(cursor) else { return }
             if needRole(app, "change books") { app.push(BookFormScreen(book: b, list: self)) }
@@ -187,7 +203,14 @@ public final class BookListScreen: Screen {
     public func draw(_ s: Surface, _ area: Rect, _ app: App) {
         let searchRow = searchEditor != nil || !query.search.isEmpty || query.availableOnly
         let headerRow = area.top + (searchRow ? 1 : 0)
-        let newVisible = max(1, area.height - (headerRow - area.top) - 1)
+        // A notice (an error, a kept draft) takes the last row of the area, not a book's row.
+        var notice: (String, Style)?
+        if let e = lastError, !app.isBusy { notice = (" " + e + "  (r reloads)", .error) }
+        else if let d = draft {
+            let what = (d.values["title"] ?? "").isEmpty ? "a book" : "“\(d.values["title"]!)”"
+            notice = (" You were typing \(what) when booktui last stopped: a goes on with it.", .warning)
+        }
+        let newVisible = max(1, area.height - (headerRow - area.top) - 1 - (notice == nil ? 0 : 1))
         if newVisible != visibleRows { visibleRows = newVisible; clamp(); fetchVisible(app) }
         if searchRow {
             var label = query.availableOnly ? " [available only]" : ""
@@ -230,6 +253,6 @@ public final class BookListScreen: Screen {
                 s.line(row, " …", idx == cursor ? .selected : .dim)
             }
         }
-        if let e = lastError, !app.isBusy { s.line(area.bottom - 1, " " + e + "  (r reloads)", .error) }
+        if let (text, style) = notice { s.line(area.bottom - 1, text, style) }
     }
 }
