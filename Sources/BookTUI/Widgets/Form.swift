@@ -1,3 +1,5 @@
+import Foundation
+
 /// One input of a form.
 public final class Field {
     /// The server's name for the field, to match its validation errors.
@@ -42,8 +44,6 @@ extension Field {
         set { editor.text = newValue }
     }
 }
-
-import Foundation
 
 /// Fields stacked one per row, Tab/Shift-Tab (and Up/Down) to move, shell-like editing inside.
 public final class Form {
