@@ -2,13 +2,15 @@ import Fluent
 import Vapor
 
 /// Requires `Authorization: Bearer <token>` and turns it into a `Principal`, answering as simplejwt
-/// does when it cannot.
+/// does when it cannot. Our own tokens are HS256; anything else is tried as the OIDC provider's.
 struct BearerAuthenticator: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard let token = request.headers.bearerAuthorization?.token else { throw APIError.notAuthenticated }
         let principal: Principal
         if LocalTokens.isLocal(token) {
             principal = try await localPrincipal(token, request)
+        } else if let oidc = request.application.oidc {
+            principal = try await oidcPrincipal(token, oidc, request)
         } else {
             throw APIError.invalidAccessToken()
         }
@@ -29,5 +31,30 @@ struct BearerAuthenticator: AsyncMiddleware {
         guard user.isActive else { throw APIError(.unauthorized, "User is inactive", code: "user_inactive") }
         let roles = Set(try await user.roleNames(on: request.db))
         return Principal(user: user, roles: roles, source: .local, tokenID: claims.jti, tokenExpiresAt: claims.expiresAt)
+    }
+
+    private func oidcPrincipal(_ token: String, _ oidc: OIDCService, _ request: Request) async throws -> Principal {
+        let claims: AccessTokenClaims
+        do {
+            claims = try await oidc.verifyAccessToken(token)
+        } catch {
+            // Operators read this when a whole realm's tokens are refused (see docs/keycloak.md).
+            request.logger.info("OIDC access token refused: \(error.reason)")
+            throw APIError.invalidAccessToken(error.reason)
+        }
+        guard let subject = claims.sub else { throw APIError.invalidAccessToken() }
+        let issuedAt = claims.iat.map(Date.init(timeIntervalSince1970:))
+        if try await RevokedSession.covers(sid: claims.sid, subject: subject, issuedAt: issuedAt, on: request.db) {
+            throw APIError.invalidAccessToken("Token's session has been logged out")
+        }
+        let tokenID = claims.jti.map { "oidc:" + $0 } ?? ""
+        if !tokenID.isEmpty, try await BlacklistedToken.contains(tokenID, on: request.db) {
+            throw APIError.invalidAccessToken("Token is blacklisted")
+        }
+        let user = try await OIDCAccounts.user(for: claims, now: oidc.now, on: request.db)
+        guard user.isActive else { throw APIError(.unauthorized, "User is inactive", code: "user_inactive") }
+        return Principal(
+            user: user, roles: claims.roles(roleClient: oidc.config.roleClient), source: .oidc,
+            tokenID: tokenID, tokenExpiresAt: Date(timeIntervalSince1970: claims.exp ?? oidc.now.timeIntervalSince1970))
     }
 }
