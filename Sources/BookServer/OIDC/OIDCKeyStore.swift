@@ -61,11 +61,21 @@ public actor OIDCKeyStore {
             throw OIDCRejection("Token algorithm is not accepted")
         }
         let stale = keysFetchedAt.map { effects.now().timeIntervalSince($0) > Self.maxKeyAge } ?? true
-        if stale, mayRetry() { await fetch() }
-        if let kid = header.kid, knownKeys[kid] == nil, mayRefetchForUnknownKid() {
-            logger.info("OIDC: unknown signing key \(kid); fetching the JWKS again")
-            lastUnknownKidFetch = effects.now()
+        var fetched = false
+        if stale, mayRetry() {
             await fetch()
+            fetched = true
+        }
+        if let kid = header.kid, knownKeys[kid] == nil, !fetched {
+            if let inflight {
+                // Another request is fetching already (likely for this very kid): wait for it
+                // rather than refuse a token of a freshly rotated key.
+                await inflight.value
+            } else if mayRefetchForUnknownKid() {
+                logger.info("OIDC: unknown signing key \(kid); fetching the JWKS again")
+                lastUnknownKidFetch = effects.now()
+                await fetch()
+            }
         }
         // A token without `kid` is fine only while the provider publishes a single key.
         guard let kid = header.kid ?? (knownKeys.count == 1 ? knownKeys.keys.first : nil),
