@@ -28,10 +28,8 @@ func routes(_ app: Application) throws {
     authenticated.put("profile", use: profile.replace)
     authenticated.patch("profile", use: profile.update)
 
-    // MARK: OpenID Connect (only with OIDC_ISSUER)
-    if app.oidc != nil {
-        api.post("oidc", "backchannel-logout", use: BackchannelLogoutController().logout)
-    }
+    // MARK: OpenID Connect (answers 404 without OIDC_ISSUER)
+    api.post("oidc", "backchannel-logout", use: BackchannelLogoutController().logout)
 
     // MARK: for clients and operators
     api.get("auth", "config", use: sessions.authConfig)

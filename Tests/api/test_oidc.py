@@ -139,6 +139,14 @@ def test_auth_config_without_oidc_issuer_is_null(sqlite_server):
     assert "oidc" in body and body["oidc"] is None
 
 
+def test_without_oidc_issuer_provider_tokens_and_back_channel_logout_are_refused(sqlite_server, provider):
+    assert_token_refused(Api(sqlite_server.url).get("/api/books/", token=issue(provider)))
+    resp = requests.post(sqlite_server.url + BACKCHANNEL_PATH, data={"logout_token": "x"}, timeout=10)
+    assert resp.status_code == 404 and "detail" in resp.json()
+    schema = requests.get(sqlite_server.url + "/api/schema/", timeout=10).json()
+    assert "post" in schema["paths"][BACKCHANNEL_PATH]
+
+
 def test_keycloak_librarian_signed_in_through_the_browser_adds_a_book(server, provider):
     tokens = browser_sign_in(provider, "librarian1")
     api = Api(server.url, tokens["access_token"])

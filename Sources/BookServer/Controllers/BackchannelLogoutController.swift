@@ -11,7 +11,10 @@ struct BackchannelLogoutController {
     /// `200` once the session is recorded as ended; `400 {"error": "invalid_request"}` for a token
     /// that fails any check (§2.8 of the spec).
     @Sendable func logout(req: Request) async throws -> Response {
-        guard let oidc = req.application.oidc else { throw Abort(.notFound) }
+        // An APIError, not Abort: the error middleware turns a bare 404 on a known path into 405.
+        guard let oidc = req.application.oidc else {
+            throw APIError(.notFound, "This server has no OpenID provider configured.")
+        }
         guard let token = (try? req.content.decode(Form.self))?.logout_token, !token.isEmpty else {
             return Self.invalid("logout_token is missing")
         }
