@@ -421,11 +421,23 @@ def test_back_channel_logout_by_sid_and_by_sub(server, provider):
                timeout=10, interval=0.2, what="a token issued after the logout to be accepted")
 
 
+def test_token_verify_accepts_what_the_api_accepts(server, provider):
+    def verify(token):
+        return requests.post(server.url + "/api/token/verify/", json={"token": token}, timeout=10)
+
+    assert verify(issue(provider)).status_code == 200
+    for bad in (issue(provider, expires_in=-120), issue(provider, alg="none"),
+                issue(provider, claims={"aud": "another-api", "azp": "another-client"})):
+        refused = verify(bad)
+        assert refused.status_code == 401 and refused.json()["code"] == "token_not_valid", refused.text
+
+
 def test_logout_endpoint_blacklists_a_provider_access_token(server, provider):
     token = issue(provider, "librarian1")
     api = Api(server.url, token)
     assert api.post("/api/logout/", json={}).status_code == 205
     assert_token_refused(api.get("/api/books/"))
+    assert requests.post(server.url + "/api/token/verify/", json={"token": token}, timeout=10).status_code == 401
     # Other tokens of the same user and session still work: the provider session is the client's to end.
     assert Api(server.url).get("/api/books/", token=issue(provider, "librarian1")).status_code == 200
 
