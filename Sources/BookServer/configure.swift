@@ -42,6 +42,7 @@ public func configure(_ app: Application) async throws {
     app.migrations.add(CreateTokenTables())
     app.migrations.add(CreateLoginFailure())
     app.migrations.add(CreateOutboxMessage())
+    app.migrations.add(CreateRevokedSession())
 
     // services
     let cost = Int(ProcessInfo.processInfo.environment["PASSWORD_HASH_COST"] ?? "") ?? 12
@@ -57,6 +58,9 @@ public func configure(_ app: Application) async throws {
         FileMailbox(directory: config.mailDir)
     }
     app.mailer = Mailer(transport: transport, from: config.mailFrom, logger: app.logger)
+    if let oidc = config.oidc {
+        app.oidc = OIDCService(config: oidc, effects: .live(client: app.client), logger: app.logger)
+    }
 
     // commands
     app.asyncCommands.use(RolesCommand(), as: "roles")
@@ -84,13 +88,19 @@ struct ServeLifecycle: LifecycleHandler {
         let mailer = app.mailer
         let task = Task { await mailer.run(db: { app.db }) }
         app.storage[MailTaskKey.self] = task
+        if let oidc = app.oidc {
+            app.logger.notice("OIDC: accepting tokens of \(oidc.config.issuer) for audience \(oidc.config.audience)")
+            app.storage[OIDCPrefetchKey.self] = Task { await oidc.keys.prefetch() }
+        }
     }
 
     func shutdownAsync(_ app: Application) async {
         app.storage[MailTaskKey.self]?.cancel()
+        app.storage[OIDCPrefetchKey.self]?.cancel()
     }
 
     struct MailTaskKey: StorageKey { typealias Value = Task<Void, Never> }
+    struct OIDCPrefetchKey: StorageKey { typealias Value = Task<Void, Never> }
 
     /// Vapor runs `serve` when no command is named.
     static func isServing(_ app: Application) -> Bool {

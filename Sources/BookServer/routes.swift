@@ -28,6 +28,9 @@ func routes(_ app: Application) throws {
     authenticated.put("profile", use: profile.replace)
     authenticated.patch("profile", use: profile.update)
 
+    // MARK: OpenID Connect (answers 404 without OIDC_ISSUER)
+    api.post("oidc", "backchannel-logout", use: BackchannelLogoutController().logout)
+
     // MARK: for clients and operators
     api.get("auth", "config", use: sessions.authConfig)
     api.get("schema", use: { _ in OpenAPIDocument.response() })

@@ -2,13 +2,15 @@ import Fluent
 import Vapor
 
 /// Requires `Authorization: Bearer <token>` and turns it into a `Principal`, answering as simplejwt
-/// does when it cannot.
+/// does when it cannot. Our own tokens are HS256; anything else is tried as the OIDC provider's.
 struct BearerAuthenticator: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard let token = request.headers.bearerAuthorization?.token else { throw APIError.notAuthenticated }
         let principal: Principal
         if LocalTokens.isLocal(token) {
             principal = try await localPrincipal(token, request)
+        } else if let oidc = request.application.oidc {
+            principal = try await oidcPrincipal(token, oidc, request)
         } else {
             throw APIError.invalidAccessToken()
         }
@@ -29,5 +31,20 @@ struct BearerAuthenticator: AsyncMiddleware {
         guard user.isActive else { throw APIError(.unauthorized, "User is inactive", code: "user_inactive") }
         let roles = Set(try await user.roleNames(on: request.db))
         return Principal(user: user, roles: roles, source: .local, tokenID: claims.jti, tokenExpiresAt: claims.expiresAt)
+    }
+
+    private func oidcPrincipal(_ token: String, _ oidc: OIDCService, _ request: Request) async throws -> Principal {
+        let claims: AccessTokenClaims
+        do {
+            claims = try await oidc.usableAccessToken(token, request)
+        } catch let rejection as OIDCRejection {
+            throw APIError.invalidAccessToken(rejection.reason)
+        }
+        let user = try await OIDCAccounts.user(for: claims, now: oidc.now, on: request.db)
+        guard user.isActive else { throw APIError(.unauthorized, "User is inactive", code: "user_inactive") }
+        return Principal(
+            user: user, roles: claims.roles(roleClient: oidc.config.roleClient), source: .oidc,
+            tokenID: OIDCService.tokenID(claims) ?? "",
+            tokenExpiresAt: Date(timeIntervalSince1970: claims.exp ?? oidc.now.timeIntervalSince1970))
     }
 }

@@ -7,7 +7,8 @@ public struct Principal: Authenticatable, Sendable {
     public var user: User
     public var roles: Set<String>
     public var source: Source
-    /// The access token's id and expiry, so logout can blacklist it.
+    /// The access token's id and expiry, so logout can blacklist it. Provider tokens' ids are
+    /// prefixed `oidc:` so they cannot collide with ours; empty when the token has no `jti`.
     public var tokenID: String
     public var tokenExpiresAt: Date
 

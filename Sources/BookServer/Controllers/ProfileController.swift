@@ -30,8 +30,18 @@ struct ProfileController {
                 r.errors.add("email", "A user with that email already exists.")
             }
         }
-        if principal.source == .oidc, case .value = email {
-            r.errors.add("email", "Your e-mail address comes from your sign-in provider; change it there.")
+        // A provider user's profile is copied from each token, so a change here would not last.
+        // Sending the current values back (a PUT of the whole profile) is fine.
+        if principal.source == .oidc {
+            if case .value(let v) = email, v?.lowercased() != user.email {
+                r.errors.add("email", "Your e-mail address comes from your sign-in provider; change it there.")
+            }
+            if case .value(let v) = first, (v ?? "") != user.firstName {
+                r.errors.add("first_name", "Your name comes from your sign-in provider; change it there.")
+            }
+            if case .value(let v) = last, (v ?? "") != user.lastName {
+                r.errors.add("last_name", "Your name comes from your sign-in provider; change it there.")
+            }
         }
         try r.errors.throwIfAny()
         if case .value(let v?) = email { user.email = v.lowercased() }

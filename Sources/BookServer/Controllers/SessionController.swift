@@ -4,14 +4,22 @@ import Vapor
 /// The seed's `/api/logout/`, and what clients need to know before signing in.
 struct SessionController {
     /// Blacklists the refresh token (and the access token that made the call): `205`.
+    ///
+    /// A provider user's refresh token and session are the provider's: the client ends them there
+    /// (end-session endpoint), and the provider's back-channel logout tells us. Here only the access
+    /// token that made the call is blacklisted, so it stops working at once; its session is not
+    /// revoked, since the provider may still sign the user in to the same session.
     @Sendable func logout(req: Request) async throws -> HTTPStatus {
         let principal = try req.principal
+        if principal.source == .oidc {
+            if !principal.tokenID.isEmpty {
+                try await LocalAccounts.blacklist(jti: principal.tokenID, expiresAt: principal.tokenExpiresAt, on: req.db)
+            }
+            return .resetContent
+        }
         let object = try req.inputObject()
         guard let value = object["refresh_token"], case .string(let token) = value, !token.isEmpty else {
             throw APIError(.badRequest, "Refresh token not provided.")
-        }
-        guard principal.source == .local else {
-            throw APIError(.badRequest, "Sign out of your sign-in provider instead; this token is not ours.")
         }
         let claims: LocalTokenClaims
         do {
@@ -46,7 +54,11 @@ struct SessionController {
         }
     }
 
+    /// How to sign in here; `oidc` is null without `OIDC_ISSUER`, so a client needs only our address.
     @Sendable func authConfig(req: Request) async throws -> AuthConfig {
-        AuthConfig(local: true, registration: true, oidc: nil)
+        guard let oidc = req.application.oidc else { return AuthConfig(local: true, registration: true, oidc: nil) }
+        return AuthConfig(local: true, registration: true, oidc: .init(
+            issuer: oidc.config.issuer, client_id: oidc.config.clientID, scopes: oidc.config.scopes,
+            device_authorization: await oidc.deviceAuthorizationSupported()))
     }
 }

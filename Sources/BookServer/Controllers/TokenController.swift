@@ -59,6 +59,15 @@ struct TokenController: RouteCollection {
         let token = r.string("token")
         try r.errors.throwIfAny()
         guard case .value(let value?) = token else { throw r.errors }
+        // A provider access token is "valid" here when the API would accept it.
+        if !LocalTokens.isLocal(value), let oidc = req.application.oidc {
+            do {
+                _ = try await oidc.usableAccessToken(value, req)
+                return [:]
+            } catch let rejection as OIDCRejection {
+                throw APIError.invalidToken(rejection.reason)
+            }
+        }
         let tokens = req.application.localTokens
         var claims = await tokens.verify(value, as: .refresh)
         if claims == nil { claims = await tokens.verify(value, as: .access) }

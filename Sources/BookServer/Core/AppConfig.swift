@@ -29,6 +29,9 @@ public struct AppConfig: Sendable {
         public var audience: String
         public var roleClient: String
         public var scopes: [String]
+        /// The shortest time between two JWKS fetches caused by unknown `kid`s, in seconds, so a
+        /// flood of made-up key ids cannot hammer the provider.
+        public var keyRefetchInterval: Int
     }
 
     /// The key used when `SECRET_KEY` is unset outside production. Never valid in production.
@@ -112,7 +115,8 @@ public struct AppConfig: Sendable {
                 clientID: string("OIDC_CLIENT_ID") ?? "booktui",
                 audience: audience,
                 roleClient: string("OIDC_ROLE_CLIENT") ?? audience,
-                scopes: ["openid", "profile", "email"])
+                scopes: ["openid", "profile", "email"],
+                keyRefetchInterval: try int("OIDC_JWKS_REFETCH_INTERVAL", 10))
         }
 
         let publicURL = string("PUBLIC_URL") ?? "http://127.0.0.1:8000"

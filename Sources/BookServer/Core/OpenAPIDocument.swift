@@ -254,7 +254,7 @@ enum OpenAPIDocument {
     },
     "/api/logout/": {
       "post": {
-        "summary": "Blacklist the refresh token",
+        "summary": "Sign out: blacklist the refresh token (local accounts) or the calling access token (OIDC users, who need no body)",
         "requestBody": {
           "required": true,
           "content": {
@@ -1278,6 +1278,72 @@ enum OpenAPIDocument {
           },
           "401": {
             "description": "Not signed in, or the token is not valid",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Detail"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/api/oidc/backchannel-logout/": {
+      "post": {
+        "summary": "OpenID Connect Back-Channel Logout: the provider ends a session (only with OIDC_ISSUER)",
+        "description": "Called by the provider, not by clients. From a 200 on, access tokens of the logout token's session (sid), or of its subject issued before it, are refused.",
+        "tags": [
+          "auth"
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/x-www-form-urlencoded": {
+              "schema": {
+                "type": "object",
+                "required": [
+                  "logout_token"
+                ],
+                "properties": {
+                  "logout_token": {
+                    "type": "string"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The session is logged out"
+          },
+          "400": {
+            "description": "The logout token is missing or not valid",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "error"
+                  ],
+                  "properties": {
+                    "error": {
+                      "type": "string",
+                      "enum": [
+                        "invalid_request"
+                      ]
+                    },
+                    "error_description": {
+                      "type": "string"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "This server has no OpenID provider (OIDC_ISSUER unset)",
             "content": {
               "application/json": {
                 "schema": {

@@ -1,0 +1,43 @@
+import Fluent
+import Foundation
+
+/// A provider session ended by back-channel logout. Kept in the database, not in memory, so every
+/// replica of the server refuses the session's tokens, and a restart does not forget it.
+///
+/// With a `sid` the whole session is refused; without one (a provider that sends only `sub`), every
+/// token of that subject issued up to `revokedAt`.
+public final class RevokedSession: Model, @unchecked Sendable {
+    public static let schema = "revoked_sessions"
+
+    // managed
+    @ID(custom: "id", generatedBy: .database) public var id: Int?
+
+    // data
+    @OptionalField(key: "sid") public var sid: String?
+    @OptionalField(key: "subject") public var subject: String?
+    @Field(key: "revoked_at") public var revokedAt: Date
+
+    public init() {}
+
+    public init(sid: String?, subject: String?, revokedAt: Date) {
+        self.sid = sid
+        self.subject = subject
+        self.revokedAt = revokedAt
+    }
+}
+
+extension RevokedSession {
+    /// Whether a token of session `sid` for `subject`, issued at `issuedAt`, has been logged out.
+    public static func covers(sid: String?, subject: String, issuedAt: Date?, on db: any Database) async throws -> Bool {
+        let rows = try await RevokedSession.query(on: db).group(.or) { or in
+            if let sid { or.filter(\.$sid == sid) }
+            or.filter(\.$subject == subject)
+        }.all()
+        return rows.contains { row in
+            if let revokedSid = row.sid { return revokedSid == sid }
+            // A token without `iat` cannot show it came after the logout.
+            guard let issuedAt else { return row.subject == subject }
+            return row.subject == subject && issuedAt <= row.revokedAt
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import NIOCore
+import Vapor
+
+/// What the OpenID Connect code needs from the outside world: HTTP GETs to the provider and the
+/// clock. Values, not protocols, so a test passes closures instead of starting a provider.
+public struct OIDCEffects: Sendable {
+    /// The answer to a GET: status code and body.
+    public struct Response: Sendable {
+        public var status: UInt
+        public var body: Data
+        public init(status: UInt, body: Data) {
+            self.status = status
+            self.body = body
+        }
+    }
+
+    /// GETs a URL; throws when the provider cannot be reached.
+    public var fetch: @Sendable (_ url: String) async throws -> Response
+    /// The current time.
+    public var now: @Sendable () -> Date
+
+    public init(fetch: @escaping @Sendable (String) async throws -> Response,
+                now: @escaping @Sendable () -> Date = { Date() }) {
+        self.fetch = fetch
+        self.now = now
+    }
+
+    /// The real thing: Vapor's HTTP client with a short timeout, so that a provider that hangs
+    /// delays a request by seconds, not minutes.
+    public static func live(client: any Client, timeout: TimeAmount = .seconds(5)) -> OIDCEffects {
+        OIDCEffects(fetch: { url in
+            let response = try await client.get(URI(string: url), headers: ["Accept": "application/json"]) {
+                $0.timeout = timeout
+            }
+            let body = response.body.map { Data($0.readableBytesView) } ?? Data()
+            return Response(status: response.status.code, body: body)
+        })
+    }
+}
