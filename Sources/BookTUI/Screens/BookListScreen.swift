@@ -18,8 +18,9 @@ public final class BookListScreen: Screen {
     public var title: String { "Books" }
     public var help: [(key: String, action: String)] {
         [("j / k / ↓ / ↑", "next / previous book"), ("PgDn / PgUp", "next / previous screenful"),
-         ("g / G", "first / last book"), ("/", "search (title, author, ISBN) as you type; Enter keeps, Esc clears"),
-         ("s", "sort by the next column (title, author, year, added)"), ("S", "reverse the sort"),
+         ("g / G", "first / last book"), ("/", "search title, author and ISBN as you type"),
+         ("Enter/Esc in /", "keep / clear the search"),
+         ("s", "sort by the next column: title, author, year, added"), ("S", "reverse the sort"),
          ("f", "only available books / all books"), ("r", "reload"),
          ("a", "add a book"), ("e / Enter", "edit the selected book"), ("d", "delete the selected book"),
          ("p", "your profile"), ("L", "log out"), ("?", "this help"), ("q", "quit")]

@@ -9,15 +9,20 @@ final class HelpScreen: Screen {
 
     func draw(_ s: Surface, _ area: Rect, _ app: App) {
         let items = of.help + [("F1", "this help"), ("Ctrl-C", "quit at once")]
-        let w = min(area.width - 4, 70)
+        let w = min(area.width - 2, 78)
         let left = area.left + (area.width - w) / 2
-        let h = min(area.height - 1, items.count + 3)
-        s.text(area.top, left, "┌─ Keys: \(of.title) " + String(repeating: "─", count: w), width: w, .header)
-        for (i, it) in items.prefix(h - 3).enumerated() {
-            s.text(area.top + 1 + i, left, "│ " + DisplayWidth.fit(it.key, width: 16) + " " + it.action, width: w)
+        let inner = w - 4
+        let shown = items.prefix(max(0, area.height - 3))
+        let head = "─ Keys: \(of.title) "
+        s.text(area.top, left, "┌" + head + String(repeating: "─", count: max(0, w - 2 - head.count)) + "┐", width: w, .header)
+        var row = area.top + 1
+        for it in shown {
+            let line = DisplayWidth.fit(it.key, width: 16) + " " + DisplayWidth.fit(it.action, width: inner - 17)
+            s.text(row, left, "│ " + line + " │", width: w)
+            row += 1
         }
-        s.text(area.top + h - 2, left, "│ q, Esc or ? closes this help", width: w, .dim)
-        s.text(area.top + h - 1, left, "└" + String(repeating: "─", count: w), width: w, .header)
+        s.text(row, left, "│ " + DisplayWidth.fit("q, Esc or ? closes this help", width: inner) + " │", width: w, .dim)
+        s.text(row + 1, left, "└" + String(repeating: "─", count: w - 2) + "┘", width: w, .header)
     }
 
     func handle(_ key: Key, _ app: App) {
