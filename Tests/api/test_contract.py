@@ -194,3 +194,13 @@ def test_profile_read_and_update(server):
     assert r.status_code == 200 and r.json()["last_name"] == "Le Guin"
     r = api.patch("/api/profile/", json={"email": "not-an-address"})
     assert r.status_code == 400 and r.json() == {"email": ["Enter a valid email address."]}
+
+
+def test_racing_refreshes_of_one_token_give_one_new_pair(server):
+    import concurrent.futures
+
+    api = signup(server)
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: requests.post(server.url + "/api/token/refresh/", json={"refresh": api.refresh_token}), range(8)))
+    codes = sorted(r.status_code for r in answers)
+    assert codes == [200] + [401] * 7, codes

@@ -23,12 +23,17 @@ enum LocalAccounts {
         return claims
     }
 
-    static func blacklist(jti: String, expiresAt: Date, on db: any Database) async throws {
-        guard try await !BlacklistedToken.contains(jti, on: db) else { return }
+    /// Blacklists a token id. Returns false when it was already blacklisted, by this process or
+    /// another replica, even at the same moment: the unique index on `jti` decides, so exactly one
+    /// of two racing callers gets true.
+    @discardableResult
+    static func blacklist(jti: String, expiresAt: Date, on db: any Database) async throws -> Bool {
+        guard try await !BlacklistedToken.contains(jti, on: db) else { return false }
         do {
             try await BlacklistedToken(jti: jti, expiresAt: expiresAt).create(on: db)
+            return true
         } catch let error as any DatabaseError where error.isConstraintFailure {
-            // Another request (or replica) blacklisted it at the same moment: the outcome is the same.
+            return false
         }
     }
 

@@ -50,7 +50,11 @@ struct TokenController: RouteCollection {
             throw APIError(.unauthorized, "No active account found for the given token.", code: "no_active_account")
         }
         // Rotation: the old refresh token can never be used again.
-        try await LocalAccounts.blacklist(jti: claims.jti, expiresAt: claims.expiresAt, on: req.db)
+        // Only the request that blacklists the old token gets new ones: of two racing refreshes
+        // with the same token, the loser is refused as if it had come second.
+        guard try await LocalAccounts.blacklist(jti: claims.jti, expiresAt: claims.expiresAt, on: req.db) else {
+            throw APIError.invalidToken("Token is blacklisted")
+        }
         return try await LocalAccounts.issuePair(for: user, req)
     }
 
