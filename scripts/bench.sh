@@ -2,7 +2,7 @@
 # `make bench`: load-tests a release book-server on SQLite and PostgreSQL with wrk, on loopback
 # only, with bounded duration; prints a Markdown table for docs/benchmarks.md.
 #
-#   BENCH_BOOKS=100000 BENCH_SECONDS=10 BENCH_CONNECTIONS=16 scripts/bench.sh
+#   BENCH_BOOKS=100000 BENCH_SECONDS=10 BENCH_CONNECTIONS=16 [BENCH_BIN=path/to/book-server] scripts/bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
@@ -13,8 +13,12 @@ connections="${BENCH_CONNECTIONS:-16}"
 for tool in wrk sqlite3; do
   command -v $tool >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $tool >/dev/null; }
 done
-swift build -c release --product book-server >/dev/null
-bin="$(swift build -c release --show-bin-path)/book-server"
+if [ -n "${BENCH_BIN:-}" ]; then
+  bin="$BENCH_BIN"   # an already built release binary
+else
+  swift build -c release --product book-server >/dev/null
+  bin="$(swift build -c release --show-bin-path)/book-server"
+fi
 work="$(mktemp -d /tmp/booktui-bench.XXXXXX)"
 trap 'kill ${server:-} 2>/dev/null || true; rm -rf "$work"' EXIT
 port=18181
