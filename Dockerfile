@@ -34,9 +34,10 @@ RUN cp "$(swift build --package-path /build -c release --show-bin-path)/book-ser
 # -------------------------------------------------------------------------------------------- runtime
 FROM ubuntu:${UBUNTU_RELEASE}
 
-# With the Swift standard library linked in, the binary needs only the C library and these:
-# CA certificates (SMTP over TLS, the OIDC provider over HTTPS, PostgreSQL with TLS), time zones,
-# and curl for the health check. SQLite, BoringSSL and the JSON/crypto code are compiled in.
+# With the Swift standard library linked in, the binary needs only libc, libm, libstdc++, libgcc_s
+# and zlib (`ldd` on a build of this toolchain), all in the base image, and these: CA certificates
+# (SMTP over TLS, the OIDC provider over HTTPS, PostgreSQL with TLS), time zones, and curl for the
+# health check. SQLite and BoringSSL are compiled into the binary.
 RUN export DEBIAN_FRONTEND=noninteractive DEBCONF_NONINTERACTIVE_SEEN=true \
     && apt-get -q update \
     && apt-get -q dist-upgrade -y \

@@ -49,10 +49,12 @@ INSTALL_PRODUCTS := booktui book-server
 BINDIR = $(DESTDIR)$(PREFIX)/bin
 MAN1DIR = $(DESTDIR)$(PREFIX)/share/man/man1
 
-## make man: swift-argument-parser's generate-manual plugin builds the package in release mode and
-## writes a page for each command-line tool under .build/plugins/GenerateManual/.
+## make man: swift-argument-parser's generate-manual plugin writes booktui's page (commands and
+## options as the code defines them) under .build/plugins/GenerateManual/. It builds the package
+## first; in debug mode, which `make build`/`make test` have done already: the definitions are the
+## same in both modes, and a second release build with other flags would compile everything again.
 man:
-	swift package plugin generate-manual
+	swift package plugin generate-manual --configuration debug
 
 install: man
 	swift build $(RELEASE_FLAGS)
