@@ -39,7 +39,12 @@ let package = Package(
         // The terminal client: a library that talks HTTP, a curses module, the screens, a thin executable.
         .target(
             name: "BookClient",
-            dependencies: [.product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                // SHA-256 for PKCE and RSA for ID token signatures (Foundation has neither on Linux).
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ]
         ),
         .systemLibrary(
             name: "CNcurses",
@@ -57,7 +62,10 @@ let package = Package(
         ),
 
         .testTarget(name: "BookServerTests", dependencies: ["BookServer"]),
-        .testTarget(name: "BookClientTests", dependencies: ["BookClient"]),
+        .testTarget(
+            name: "BookClientTests",
+            dependencies: ["BookClient", .product(name: "CryptoExtras", package: "swift-crypto")]
+        ),
         .testTarget(name: "BookTUITests", dependencies: ["BookTUI"]),
     ]
 )

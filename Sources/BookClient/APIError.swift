@@ -21,6 +21,9 @@ public enum APIError: Error, Sendable, Equatable, CustomStringConvertible {
     case unreachable(String)
     case cancelled
     case badResponse(String)
+    /// Single sign-on failed: the provider refused, the ID token did not check out, the user
+    /// denied, the code expired.
+    case sso(String)
 
     public var description: String {
         switch self {
@@ -36,6 +39,7 @@ public enum APIError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unreachable(let m): return "Cannot reach the server (\(m))"
         case .cancelled: return "Cancelled"
         case .badResponse(let m): return "Unexpected answer from the server: \(m)"
+        case .sso(let m): return m
         }
     }
 

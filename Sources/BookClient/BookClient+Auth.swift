@@ -18,9 +18,15 @@ extension BookClient {
         try Self.expect(r, 200)
         guard let o = r.json as? [String: Any] else { throw APIError.badResponse("auth config") }
         extended = true
-        let oidc = o["oidc"] as? [String: Any]
+        var advert: OIDCAdvert?
+        if let oidc = o["oidc"] as? [String: Any], let issuer = oidc["issuer"] as? String,
+           let client = oidc["client_id"] as? String {
+            advert = OIDCAdvert(issuer: issuer, clientId: client,
+                                scopes: oidc["scopes"] as? [String] ?? ["openid", "profile", "email"],
+                                deviceAuthorization: oidc["device_authorization"] as? Bool ?? true)
+        }
         return AuthConfig(local: o["local"] as? Bool ?? true, registration: o["registration"] as? Bool ?? false,
-                          oidcIssuer: oidc?["issuer"] as? String, extended: true)
+                          oidc: advert, extended: true)
     }
 
     /// Signs in with a local account and stores the tokens.

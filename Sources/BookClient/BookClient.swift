@@ -22,6 +22,8 @@ public actor BookClient {
     var extended: Bool?
     /// The seed returns every book at once; keep them so paging does not download them again.
     var seedBooks: (fetched: Date, books: [Book])?
+    /// The OpenID provider's discovery document, once fetched.
+    var providerCache: ProviderMetadata?
 
     /// - Parameters:
     ///   - server: base URL, e.g. `http://127.0.0.1:8000`.
@@ -163,6 +165,7 @@ public actor BookClient {
             return disk
         }
         guard let t = tokens else { throw APIError.signedOut }
+        if let info = t.oidc { return try await refreshWithProvider(t, info) }
         let r = try await call("POST", "/api/token/refresh/", json: ["refresh": t.refresh])
         guard r.status == 200 else {
             if r.status == 401 || r.status == 400 {

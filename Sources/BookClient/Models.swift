@@ -138,12 +138,14 @@ public struct ProfileUpdate: Sendable, Equatable {
 public struct AuthConfig: Sendable, Equatable {
     public var local: Bool
     public var registration: Bool
-    public var oidcIssuer: String?
+    public var oidcIssuer: String? { oidc?.issuer }
+    /// The OpenID provider the server trusts, when it advertises one.
+    public var oidc: OIDCAdvert?
     /// False when the server is the seed's backend (no extensions).
     public var extended: Bool
 
-    public init(local: Bool = true, registration: Bool = false, oidcIssuer: String? = nil, extended: Bool = false) {
-        self.local = local; self.registration = registration; self.oidcIssuer = oidcIssuer; self.extended = extended
+    public init(local: Bool = true, registration: Bool = false, oidc: OIDCAdvert? = nil, extended: Bool = false) {
+        self.local = local; self.registration = registration; self.oidc = oidc; self.extended = extended
     }
 
     public static let seed = AuthConfig()
@@ -153,4 +155,18 @@ public struct AuthConfig: Sendable, Equatable {
 public struct RegisteredUser: Sendable, Equatable {
     public var username: String
     public var email: String
+}
+
+/// What `GET /api/auth/config/` says about single sign-on: enough to sign in knowing only the
+/// server's address.
+public struct OIDCAdvert: Sendable, Equatable, Codable {
+    public var issuer: String
+    public var clientId: String
+    public var scopes: [String]
+    public var deviceAuthorization: Bool
+
+    public init(issuer: String, clientId: String, scopes: [String] = ["openid", "profile", "email"],
+                deviceAuthorization: Bool = true) {
+        self.issuer = issuer; self.clientId = clientId; self.scopes = scopes; self.deviceAuthorization = deviceAuthorization
+    }
 }

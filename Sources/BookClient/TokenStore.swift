@@ -11,9 +11,29 @@ public struct StoredSession: Codable, Sendable, Equatable {
     public var refresh: String
     public var username: String?
     public var savedAt: Date
+    /// Set when the tokens are the OpenID provider's (single sign-on), nil for a local account.
+    public var oidc: OIDCSessionInfo?
+    /// When the refresh token ends, if the provider said (its refresh tokens are opaque).
+    public var refreshExpiresAt: Date?
 
-    public init(access: String, refresh: String, username: String?, savedAt: Date = Date()) {
+    public init(access: String, refresh: String, username: String?, savedAt: Date = Date(),
+                oidc: OIDCSessionInfo? = nil, refreshExpiresAt: Date? = nil) {
         self.access = access; self.refresh = refresh; self.username = username; self.savedAt = savedAt
+        self.oidc = oidc; self.refreshExpiresAt = refreshExpiresAt
+    }
+}
+
+/// What a single sign-on session needs beyond its tokens: where to refresh and how to sign out.
+public struct OIDCSessionInfo: Codable, Sendable, Equatable {
+    public var issuer: String
+    public var clientId: String
+    /// Kept for the RP-initiated logout URL (`id_token_hint`); never shown.
+    public var idToken: String?
+    /// How the user signed in: `loopback`, `device` or `paste`.
+    public var flow: String
+
+    public init(issuer: String, clientId: String, idToken: String?, flow: String) {
+        self.issuer = issuer; self.clientId = clientId; self.idToken = idToken; self.flow = flow
     }
 }
 

@@ -1,0 +1,134 @@
+import Foundation
+
+/// How far a sign-out reaches.
+public enum SignOutStrength: String, Sendable, CaseIterable {
+    /// Forget the tokens on this machine only.
+    case local
+    /// Also have book-server refuse them, and revoke them at the provider where it offers that.
+    case revoke
+    /// Also end the provider's session (single sign-out: every app signed in through it).
+    case everywhere
+}
+
+/// One step of a sign-out and how it went.
+public struct SignOutStep: Sendable, Equatable {
+    public enum Outcome: Sendable, Equatable { case done, failed(String), skipped(String) }
+    public var name: String
+    public var outcome: Outcome
+
+    /// One line for a screen or a terminal.
+    public var line: String {
+        switch outcome {
+        case .done: return "✓ \(name)"
+        case .failed(let why): return "✗ \(name): \(why)"
+        case .skipped(let why): return "– \(name): \(why)"
+        }
+    }
+}
+
+/// What a sign-out did, step by step.
+public struct SignOutReport: Sendable, Equatable {
+    public var wasSignedIn: Bool
+    public var viaSSO: Bool
+    public var steps: [SignOutStep]
+    /// The standard RP-initiated logout URL, when asked for (to open in a browser).
+    public var browserLogoutURL: String?
+    public var allDone: Bool { steps.allSatisfy { if case .failed = $0.outcome { return false }; return true } }
+}
+
+extension BookClient {
+    /// Signs out as far as `strength` says; every step is tried and reported, and the local
+    /// tokens are wiped whatever the others did.
+    /// - Parameter browserLogout: also build the RP-initiated logout URL (`id_token_hint`,
+    ///   `post_logout_redirect_uri`) for those who want to see the provider's page.
+    public func signOut(_ strength: SignOutStrength, browserLogout: Bool = false) async -> SignOutReport {
+        guard let t = tokens else { return SignOutReport(wasSignedIn: false, viaSSO: false, steps: []) }
+        var report = SignOutReport(wasSignedIn: true, viaSSO: t.oidc != nil, steps: [])
+        if strength != .local { report.steps.append(await serverLogout(t)) }
+        if let info = t.oidc {
+            var provider: ProviderMetadata?
+            var discoveryProblem = ""
+            if strength != .local || browserLogout {
+                do { provider = try await discover(info.issuer) } catch { discoveryProblem = Self.describe(error) }
+            }
+            if strength == .everywhere {
+                report.steps.append(await endProviderSession(t, info, provider, discoveryProblem))
+            }
+            if strength != .local {
+                report.steps.append(await revokeAtProvider(t, info, provider, discoveryProblem))
+            }
+            if browserLogout, let end = provider?.endSessionEndpoint, var c = URLComponents(string: end) {
+                let existing = c.queryItems ?? []
+                c.queryItems = existing + [
+                    URLQueryItem(name: "client_id", value: info.clientId),
+                    URLQueryItem(name: "post_logout_redirect_uri", value: pasteRedirectURI),
+                ] + (info.idToken.map { [URLQueryItem(name: "id_token_hint", value: $0)] } ?? [])
+                report.browserLogoutURL = c.url?.absoluteString
+            }
+        }
+        wipeLocal()
+        report.steps.append(SignOutStep(name: "local tokens deleted", outcome: .done))
+        return report
+    }
+
+    static func describe(_ error: Error) -> String {
+        (error as? APIError)?.description ?? String(describing: error)
+    }
+
+    /// book-server refuses the tokens from now on (for a provider's token it blacklists the access
+    /// token and answers 205; for a local account it blacklists the refresh token).
+    func serverLogout(_ t: StoredSession) async -> SignOutStep {
+        let name = "book-server refuses these tokens"
+        do {
+            let body: [String: Any] = t.oidc == nil ? ["refresh_token": t.refresh] : [:]
+            let r = try await exchange(makeRequest("POST", "/api/logout/", query: [], json: body, bearer: t.access))
+            switch r.status {
+            case 200, 204, 205: return SignOutStep(name: name, outcome: .done)
+            case 401: return SignOutStep(name: name, outcome: .skipped("it already refused them"))
+            default: return SignOutStep(name: name, outcome: .failed(Self.error(from: r).description))
+            }
+        } catch {
+            return SignOutStep(name: name, outcome: .failed(Self.describe(error)))
+        }
+    }
+
+    /// Ends the provider's session with the refresh token, no browser needed (Keycloak accepts
+    /// this from public clients; a provider that refuses it is reported, not fatal).
+    func endProviderSession(_ t: StoredSession, _ info: OIDCSessionInfo, _ provider: ProviderMetadata?,
+                            _ discoveryProblem: String) async -> SignOutStep {
+        let name = "Keycloak session ended everywhere"
+        guard let provider else { return SignOutStep(name: name, outcome: .failed(discoveryProblem)) }
+        guard let end = provider.endSessionEndpoint else {
+            return SignOutStep(name: name, outcome: .skipped("the provider has no end-session endpoint"))
+        }
+        do {
+            let r = try await absolute("POST", end, form: ["client_id": info.clientId, "refresh_token": t.refresh])
+            if (200...299).contains(r.status) { return SignOutStep(name: name, outcome: .done) }
+            let e = Self.oauthError(r)
+            return SignOutStep(name: name, outcome: .failed("the provider refused (\(e.code)\(e.description.isEmpty ? "" : ": " + e.description)); "
+                               + "use --browser-logout to end it in a browser"))
+        } catch {
+            return SignOutStep(name: name, outcome: .failed(Self.describe(error)))
+        }
+    }
+
+    /// RFC 7009 revocation of the refresh token, where the provider advertises it.
+    func revokeAtProvider(_ t: StoredSession, _ info: OIDCSessionInfo, _ provider: ProviderMetadata?,
+                          _ discoveryProblem: String) async -> SignOutStep {
+        let name = "refresh token revoked at the provider"
+        guard let provider else { return SignOutStep(name: name, outcome: .failed(discoveryProblem)) }
+        guard let revoke = provider.revocationEndpoint else {
+            return SignOutStep(name: name, outcome: .skipped("the provider offers no revocation"))
+        }
+        do {
+            let r = try await absolute("POST", revoke, form: [
+                "token": t.refresh, "token_type_hint": "refresh_token", "client_id": info.clientId,
+            ])
+            if r.status == 200 { return SignOutStep(name: name, outcome: .done) }
+            let e = Self.oauthError(r)
+            return SignOutStep(name: name, outcome: .failed("the provider refused (\(e.code))"))
+        } catch {
+            return SignOutStep(name: name, outcome: .failed(Self.describe(error)))
+        }
+    }
+}
