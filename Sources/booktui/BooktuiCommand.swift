@@ -95,12 +95,18 @@ extension BooktuiCommand {
         static let configuration = CommandConfiguration(abstract: "Show who is signed in to which server, and until when.")
         @OptionGroup var options: ServerOptions
 
+        /// Refresh the tokens first (against Keycloak for a single sign-on).
+        @Flag(name: .long, help: "Refresh the tokens now (against Keycloak for a single sign-on), then show them.")
+        var refresh = false
+
         func run() throws {
             bootstrapLogging()
             let (client, store) = try options.makeClient()
             print("Server:         \(client.server)")
+            let refreshFirst = refresh
             let outcome: Result<(Profile, StoredSession?), APIError> = try blocking {
                 do {
+                    if refreshFirst { try await client.refreshNow() }
                     let p = try await client.profile()
                     return .success((p, await client.currentSession()))
                 } catch let e as APIError { return .failure(e) }
@@ -109,10 +115,15 @@ extension BooktuiCommand {
             case .success(let (p, session)):
                 print("User:           \(p.username)")
                 print("Roles:          \(p.roles.map { $0.isEmpty ? "(none)" : $0.joined(separator: ", ") } ?? "(server has no roles)")")
-                print("Signed in with: \(p.authSource == "oidc" ? "single sign-on" : "local account")")
+                if let info = session?.oidc {
+                    let how = SignInFlow(rawValue: info.flow)?.label ?? info.flow
+                    print("Signed in with: single sign-on via Keycloak (\(info.issuer), \(how))")
+                } else {
+                    print("Signed in with: \(p.authSource == "oidc" ? "single sign-on" : "local account")")
+                }
                 if let s = session {
-                    print("Access token:   \(Self.expiry(s.access))")
-                    print("Refresh token:  \(Self.expiry(s.refresh))")
+                    print("Access token:   \(Self.expiry(JWTClaims.expiry(s.access)))")
+                    print("Refresh token:  \(Self.expiry(s.refreshExpiresAt ?? JWTClaims.expiry(s.refresh)))")
                 }
                 print("Tokens in:      \(store.tokensPath) (mode 600)")
             case .failure(.signedOut):
@@ -124,59 +135,176 @@ extension BooktuiCommand {
             }
         }
 
-        static func expiry(_ token: String) -> String {
-            guard let d = JWTClaims.expiry(token) else { return "expiry unknown" }
+        static func expiry(_ date: Date?) -> String {
+            guard let d = date else { return "expiry unknown" }
             let f = ISO8601DateFormatter()
             let left = Int(d.timeIntervalSinceNow)
             return "expires \(f.string(from: d))" + (left > 0 ? " (in \(left / 60) min \(left % 60) s)" : " (expired)")
         }
     }
 
-    /// `booktui logout`: revoke the refresh token on the server and delete the local tokens.
+    /// `booktui logout`: sign out as far as asked; for single sign-on, the Keycloak session too.
     struct Logout: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Sign out: revoke the session on the server and delete local tokens.")
+        static let configuration = CommandConfiguration(
+            abstract: "Sign out: revoke the session on the server (and end the Keycloak session) and delete local tokens.",
+            discussion: "For a Keycloak sign-in the default ends the Keycloak session everywhere (single sign-out).")
         @OptionGroup var options: ServerOptions
+
+        /// Only forget the tokens here.
+        @Flag(name: .long, help: "Only delete the tokens on this machine; tell nobody.")
+        var localOnly = false
+
+        /// Revoke, but leave the Keycloak session (other apps) alone.
+        @Flag(name: .long, help: "Revoke these tokens but keep the Keycloak session of other apps.")
+        var keepKeycloakSession = false
+
+        /// Print the provider's logout page URL (id_token_hint) to open in a browser.
+        @Flag(name: .long, help: "Also print the Keycloak logout page URL (RP-initiated logout) to open in a browser.")
+        var browserLogout = false
+
+        func validate() throws {
+            if localOnly && keepKeycloakSession { throw ValidationError("--local-only and --keep-keycloak-session exclude each other") }
+        }
 
         func run() throws {
             bootstrapLogging()
             let (client, _) = try options.makeClient()
-            let r = try blocking { await client.logout() }
-            if !r.wasSignedIn {
+            let strength: SignOutStrength = localOnly ? .local : keepKeycloakSession ? .revoke : .everywhere
+            let wantURL = browserLogout
+            let r = try blocking { await client.signOut(strength, browserLogout: wantURL) }
+            guard r.wasSignedIn else {
                 print("Not signed in to \(client.server).")
-            } else if r.revokedOnServer {
-                print("Logged out of \(client.server): the session was revoked on the server and local tokens deleted.")
-            } else {
-                print("Logged out locally: local tokens deleted, but the server could not revoke the session (\(r.problem ?? "unknown")).")
+                return
             }
+            print("Signing out of \(client.server)\(r.viaSSO ? " (signed in via Keycloak)" : ""):")
+            for step in r.steps { print("  " + step.line) }
+            if let url = r.browserLogoutURL { print("Keycloak's logout page: \(url)") }
+            print(r.allDone ? "Logged out." : "Logged out locally; some steps failed (see above).")
         }
     }
 
-    /// `booktui login`: sign in from a script, the password read from standard input.
+    /// `booktui login`: sign in from a script, the password read from standard input, or with
+    /// single sign-on through the browser or a device code.
     struct Login: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Sign in with a local account (password read from standard input).")
+        static let configuration = CommandConfiguration(
+            abstract: "Sign in: a local account (password on standard input) or single sign-on (--sso).")
         @OptionGroup var options: ServerOptions
-        @Option(name: .long, help: "The username.") var username: String
+        @Option(name: .long, help: "The username of a local account.") var username: String?
+
+        /// Sign in with the server's OpenID provider (Keycloak).
+        @Flag(name: .long, help: "Sign in with Keycloak (the server's single sign-on).") var sso = false
+        @Flag(name: .long, help: "With --sso: a code to approve on any device (the default over SSH or with no display).") var device = false
+        @Flag(name: .long, help: "With --sso: open a browser here that comes back to booktui.") var browser = false
+        @Flag(name: .long, help: "With --sso: open the URL anywhere and paste back the address the browser lands on.") var paste = false
+        @Flag(name: .long, help: "With --sso --browser: only show the URL, do not start a browser.") var noOpen = false
+        @Option(name: .long, help: "With --sso --browser: seconds to wait for the browser.") var browserTimeout: Double = 180
+
+        func validate() throws {
+            let picked = [device, browser, paste].filter { $0 }.count
+            if picked > 1 { throw ValidationError("Choose one of --device, --browser, --paste") }
+            if picked == 1 && !sso { throw ValidationError("--device, --browser and --paste go with --sso") }
+            if sso && username != nil { throw ValidationError("--sso signs in with Keycloak; drop --username") }
+            if !sso && username == nil { throw ValidationError("Give --username (local account) or --sso (Keycloak)") }
+        }
 
         func run() throws {
             bootstrapLogging()
             let (client, _) = try options.makeClient()
+            if sso { return try runSSO(client) }
             guard let line = readLine(strippingNewline: true), !line.isEmpty else {
                 throw ValidationError("Give the password on standard input.")
             }
-            let user = username
+            let user = username ?? ""
             let r: Result<Profile, APIError> = try blocking {
                 do {
                     try await client.login(username: user, password: line)
                     return .success(try await client.profile())
                 } catch let e as APIError { return .failure(e) }
             }
+            try report(r, client)
+        }
+
+        func runSSO(_ client: BookClient) throws {
+            let flow: SignInFlow
+            if device { flow = .device; say("Signing in with Keycloak: a code to approve on another device (--device).") }
+            else if browser { flow = .loopback; say("Signing in with Keycloak in a browser on this machine (--browser).") }
+            else if paste { flow = .paste; say("Signing in with Keycloak by pasting the address back (--paste).") }
+            else {
+                let choice = SignInFlow.choose(environment: ProcessInfo.processInfo.environment)
+                flow = choice.flow
+                let other = flow == .device ? "--browser or --paste" : "--device or --paste"
+                say("Signing in with Keycloak (\(flow.label)): \(choice.reason). Use \(other) to change.")
+            }
+            let r: Result<Profile, APIError>
+            switch flow {
+            case .device: r = try blocking { await Self.deviceFlow(client) }
+            case .loopback:
+                let open = !noOpen, wait = browserTimeout
+                r = try blocking { await Self.loopbackFlow(client, open: open, timeout: wait) }
+            case .paste: r = try blocking { await Self.pasteFlow(client) }
+            }
+            try report(r, client, via: " via Keycloak")
+        }
+
+        static func deviceFlow(_ client: BookClient) async -> Result<Profile, APIError> {
+            do {
+                let g = try await client.startDeviceSignIn()
+                say("Open this address on any device and approve the sign-in:")
+                say("  \(g.url)")
+                if g.verificationURIComplete != nil { say("(or open \(g.verificationURI) and enter the code)") }
+                say("Code: \(g.userCode)")
+                say("Waiting for approval (the code expires in \(Int(g.expiresAt.timeIntervalSinceNow / 60)) min)…")
+                return .success(try await client.finishDevice(g) { say("The provider asked to poll less often: every \(Int($0)) s.") })
+            } catch { return .failure(asAPIError(error)) }
+        }
+
+        static func loopbackFlow(_ client: BookClient, open: Bool, timeout: Double) async -> Result<Profile, APIError> {
+            do {
+                let s = try await client.startBrowserSignIn(flow: .loopback)
+                say("Open this address in a browser on this machine (waiting on \(s.redirectURI)):")
+                say("  \(s.url)")
+                if open {
+                    switch BrowserOpener.live().open(s.url) {
+                    case .success(let cmd): say("Started \(cmd); waiting up to \(Int(timeout)) s for the browser to come back…")
+                    case .failure(let e): say("Could not open a browser (\(e.description)); open the address yourself.")
+                    }
+                }
+                return .success(try await client.finishLoopback(s, timeout: timeout))
+            } catch { return .failure(asAPIError(error)) }
+        }
+
+        static func pasteFlow(_ client: BookClient) async -> Result<Profile, APIError> {
+            do {
+                let s = try await client.startBrowserSignIn(flow: .paste)
+                say("Open this address in any browser and sign in:")
+                say("  \(s.url)")
+                say("The browser then lands on a page that does not load (\(s.redirectURI)?…).")
+                say("Paste that page's whole address here and press Enter:")
+                guard let line = readLine(strippingNewline: true) else { return .failure(.cancelled) }
+                return .success(try await client.finishPaste(s, pasted: line))
+            } catch { return .failure(asAPIError(error)) }
+        }
+
+        func report(_ r: Result<Profile, APIError>, _ client: BookClient, via: String = "") throws {
             switch r {
             case .success(let p):
-                print("Logged in to \(client.server) as \(p.username)" + (p.roles.map { " (roles: \($0.joined(separator: ", ")))" } ?? "") + ".")
+                say("Logged in to \(client.server) as \(p.username)\(via)" + (p.roles.map { " (roles: \($0.joined(separator: ", ")))" } ?? "") + ".")
             case .failure(let e):
                 FileHandle.standardError.write(Data("booktui: \(e.description)\n".utf8))
                 throw ExitCode(1)
             }
         }
     }
+}
+
+/// A line on standard output at once (print is block-buffered into a pipe, and a script waiting
+/// for the device code must see it before the wait).
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+func asAPIError(_ error: Error) -> APIError {
+    if let e = error as? APIError { return e }
+    if error is CancellationError { return .cancelled }
+    return .sso(String(describing: error))
 }

@@ -201,14 +201,16 @@ public final class App {
             }
         }
         drawMessageLine(s)
-        s.line(s.rows - 1, " " + (top?.footer ?? ""), .status)
+        let footer = (top as? LoginScreen)?.footer(self) ?? top?.footer ?? ""
+        s.line(s.rows - 1, " " + footer, .status)
     }
 
     func drawStatusLine(_ s: Surface) {
         var parts = ["booktui", client.server]
         if let p = profile {
             let roles = p.roles.map { $0.isEmpty ? "no roles" : $0.joined(separator: ",") }
-            parts.append(p.username + (roles.map { " (\($0))" } ?? ""))
+            // "via Keycloak" before the roles: Keycloak's role lists are long and get cut.
+            parts.append(p.username + (p.authSource == "oidc" ? " via Keycloak" : "") + (roles.map { " (\($0))" } ?? ""))
         } else {
             parts.append("not signed in")
         }

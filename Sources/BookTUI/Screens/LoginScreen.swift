@@ -17,10 +17,17 @@ public final class LoginScreen: Screen {
     public var title: String { "Log in" }
     public var help: [(key: String, action: String)] {
         [("Tab / Shift-Tab", "next / previous field"), ("Enter", "next field; on Password: log in"),
-         ("Ctrl-S", "log in"), ("Ctrl-R", "register a new account"), ("Ctrl-F", "forgot password"),
+         ("Ctrl-S", "log in"), ("Ctrl-O", "sign in with Keycloak (when the server offers it)"),
+         ("Ctrl-R", "register a new account"), ("Ctrl-F", "forgot password"),
          ("Ctrl-A/E/K/U/W", "edit the field like a shell line"), ("Esc", "cancel a call in progress; else quit")]
     }
     public var footer: String { "Enter log in · Tab next · Ctrl-R register · Ctrl-F forgot password · Esc quit · F1 help" }
+
+    /// With single sign-on on offer, its key comes first.
+    public func footer(_ app: App) -> String {
+        app.authConfig.oidc == nil ? footer
+            : "Ctrl-O sign in with Keycloak · Enter log in · Tab next · Ctrl-R register · Esc quit · F1 help"
+    }
 
     public func appeared(_ app: App) {
         guard !checkedSession else { return }
@@ -52,16 +59,17 @@ public final class LoginScreen: Screen {
         s.line(row, "  Log in to \(app.client.server)", .header); row += 2
         row = form.draw(s, top: row, left: area.left + 2, width: area.width - 4)
         row += 1
-        if let m = message { s.line(row, "  " + m, messageStyle) }
-        row += 2
+        // A sign-out report has one line per step.
+        for line in (message ?? "").split(separator: "\n") { s.line(row, "  " + line, messageStyle); row += 1 }
+        row += message == nil ? 2 : 1
         var offers = ["Ctrl-R  Create an account"]
         if app.authConfigKnown && !app.authConfig.registration { offers[0] += " (not offered by this server)" }
         offers.append("Ctrl-F  Forgot password" + (app.authConfig.extended || !app.authConfigKnown ? "" : " (not offered by this server)"))
         if app.authConfigKnown && !app.authConfig.local {
-            offers.append("This server has turned local accounts off: it expects single sign-on, which this booktui does not do yet.")
+            offers.append("This server has turned local accounts off: sign in with Keycloak (Ctrl-O).")
         }
-        if let issuer = app.authConfig.oidcIssuer {
-            offers.append("Single sign-on is configured (\(issuer)); booktui signs in with local accounts here.")
+        if let oidc = app.authConfig.oidc {
+            s.line(row, "  Ctrl-O  Sign in with Keycloak (\(oidc.issuer))", .key); row += 1
         }
         for o in offers { s.line(row, "  " + o, .dim); row += 1 }
     }
@@ -77,6 +85,12 @@ public final class LoginScreen: Screen {
             if app.authConfig.extended || !app.authConfigKnown { app.push(ForgotPasswordScreen()) }
             else { message = "This server does not offer password reset from booktui; use its web site."; messageStyle = .warning }
         case .ctrl("s"): submit(app)
+        case .ctrl("o"):
+            if app.authConfig.oidc != nil { app.push(SSOScreen()) }
+            else {
+                message = app.authConfigKnown ? "This server does not offer single sign-on." : "Still asking the server what it offers; try again in a moment."
+                messageStyle = .warning
+            }
         case .enter:
             if form.focus == 0 { form.focus = 1 } else { submit(app) }
         default: form.handle(key)

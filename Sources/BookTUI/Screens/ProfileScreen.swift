@@ -127,6 +127,10 @@ final class ProfileScreen: Screen {
 
     /// Signs out: asks the server to blacklist the refresh token, forgets it here in any case.
     static func logout(_ app: App) {
+        if app.profile?.authSource == "oidc" {
+            app.push(SignOutDialog())
+            return
+        }
         app.confirm("Log out of \(app.client.server)?") { app in
             app.perform("Logging out", { c in await c.logout() }) { r in
                 let user = app.profile?.username ?? ""
