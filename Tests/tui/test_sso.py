@@ -7,12 +7,14 @@ from __future__ import annotations
 import json
 import stat
 import sys
+import tempfile
+from pathlib import Path
 
 import requests
 
-from conftest import Api, wait_until
-from ssoharness import (OIDC_DIR, PASSWORDS, Browser, Running, device_sign_in, provider, provider_refresh,  # noqa: F401
-                        run, sso_server, tokens_of, xdg)
+from conftest import Api, Server
+from ssoharness import (OIDC_DIR, PASSWORDS, Browser, ProviderProcess, Running, device_sign_in, provider,  # noqa: F401
+                        provider_refresh, run, sso_server, tokens_of, xdg)
 
 
 def add_book(server, access: str, title="Dune") -> requests.Response:
@@ -120,6 +122,22 @@ def test_a_denied_device_sign_in_says_so(sso_server, xdg):
         r.stop()
     assert code == 1 and "denied" in err, out + err
     assert not (xdg / "booktui" / "tokens.json").exists() or tokens_of(xdg, sso_server) is None
+
+
+def test_sso_on_a_server_without_it_is_said(sqlite_server, xdg):
+    r = run(xdg, sqlite_server, "login", "--sso", "--device")
+    assert r.returncode == 1 and f"{sqlite_server.url} does not offer single sign-on." in r.stderr, r.stdout + r.stderr
+
+
+def test_an_expired_device_code_is_said(tmp_root, xdg):
+    with ProviderProcess(extra_args=["--device-poll-interval", "1", "--device-code-lifespan", "2"]) as short:
+        workdir = Path(tempfile.mkdtemp(prefix="server-sso-short-", dir=tmp_root))
+        srv = Server(workdir, env={"OIDC_ISSUER": short.issuer, "OIDC_CLIENT_ID": "booktui"}).start()
+        try:
+            r = run(xdg, srv, "login", "--sso", "--device")
+        finally:
+            srv.stop()
+    assert r.returncode == 1 and "The code expired before it was approved" in r.stderr, r.stdout + r.stderr
 
 
 # --------------------------------------------------------------------------- refresh and sign-out
@@ -230,6 +248,10 @@ def test_tui_esc_cancels_and_tab_changes_the_way_in(tui, sso_server):
     pane.run_booktui()
     pane.wait_for("Ctrl-O  Sign in with Keycloak")
     pane.keys("C-o")
+    pane.wait_for("Code expires in ", "Waiting for approval")
+    pane.keys("Escape")                       # cancels the polling and goes back
+    pane.wait_for("Log in to", absent=("Code expires in ",))
+    pane.keys("C-o")
     pane.wait_for("Code expires in ")
     pane.keys("Tab")
     pane.wait_for("Sign in with Keycloak: browser on this machine", "Changed by you.", "Waiting for the browser at http://127.0.0.1:")
@@ -249,3 +271,42 @@ def test_tui_reader_from_keycloak_is_told_clearly_that_adding_needs_librarian(tu
     pane.wait_for("reader1", "via Keycloak")
     pane.keys("a")
     pane.wait_for("You need the librarian role to add")
+
+
+def test_tui_loopback_sign_in_with_browser_set(tui, sso_server, tmp_path):
+    log = tmp_path / "tui-browser.log"
+    script = tmp_path / "tui-fake-browser"
+    script.write_text(f"#!/bin/sh\nexec {sys.executable} {OIDC_DIR / 'browser.py'} sign-in \"$1\" "
+                      f"--username librarian1 --password {PASSWORDS['librarian1']} >{log} 2>&1\n")
+    script.chmod(0o755)
+    pane = tui(sso_server, width=100, height=30, extra_env={"BROWSER": str(script)})
+    pane.run_booktui()
+    pane.wait_for("Ctrl-O  Sign in with Keycloak")
+    pane.keys("C-o")
+    pane.wait_for("librarian1 via Keycloak (", "Welcome, librarian1 (signed in via Keycloak).")
+    assert "/callback?" in log.read_text()
+
+
+def test_tui_paste_sign_in(tui, sso_server):
+    pane = tui(sso_server, width=100, height=30)
+    pane.run_booktui()
+    pane.wait_for("Ctrl-O  Sign in with Keycloak")
+    pane.keys("C-o")
+    pane.wait_for("Code expires in ")
+    pane.keys("Tab")
+    pane.wait_for("Waiting for the browser at")
+    pane.keys("Tab")
+    screen = pane.wait_for("paste the address back", "Copy that page's whole address")
+    lines = screen.splitlines()
+    start = next(i for i, l in enumerate(lines) if "Open this address in any browser" in l) + 1
+    url = ""
+    for line in lines[start:]:
+        if not line.strip():
+            break
+        url += line.strip()
+    assert url.startswith("http://127.0.0.1:") and "code_challenge=" in url, screen
+    with Browser() as browser:
+        landed = browser.sign_in(url, "reader1", PASSWORDS["reader1"], follow_callback=False).url
+    pane.type(landed)
+    pane.keys("Enter")
+    pane.wait_for("reader1 via Keycloak", "Welcome, reader1 (signed in via Keycloak).")
