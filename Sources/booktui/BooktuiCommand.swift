@@ -176,6 +176,15 @@ extension BooktuiCommand {
                 print("Not signed in to \(client.server).")
                 return
             }
+            if !r.viaSSO && strength != .local, let server = r.steps.first {
+                // A local account: one line, as scripts have read it since issue 3.
+                if case .failed(let why) = server.outcome {
+                    print("Logged out locally: local tokens deleted, but the server could not revoke the session (\(why)).")
+                } else {
+                    print("Logged out of \(client.server): the session was revoked on the server and local tokens deleted.")
+                }
+                return
+            }
             print("Signing out of \(client.server)\(r.viaSSO ? " (signed in via Keycloak)" : ""):")
             for step in r.steps { print("  " + step.line) }
             if let url = r.browserLogoutURL { print("Keycloak's logout page: \(url)") }

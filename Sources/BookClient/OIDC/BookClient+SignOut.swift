@@ -43,6 +43,15 @@ extension BookClient {
     ///   `post_logout_redirect_uri`) for those who want to see the provider's page.
     public func signOut(_ strength: SignOutStrength, browserLogout: Bool = false) async -> SignOutReport {
         guard let t = tokens else { return SignOutReport(wasSignedIn: false, viaSSO: false, steps: []) }
+        if t.oidc == nil && strength != .local {
+            // A local account: the server blacklists the refresh token, after a refresh if the
+            // access token has expired (`logout()`), so the step is never skipped for age.
+            let r = await logout()
+            let step = SignOutStep(name: "book-server revoked the session",
+                                   outcome: r.revokedOnServer ? .done : .failed(r.problem ?? "unknown"))
+            return SignOutReport(wasSignedIn: true, viaSSO: false,
+                                 steps: [step, SignOutStep(name: "local tokens deleted", outcome: .done)])
+        }
         var report = SignOutReport(wasSignedIn: true, viaSSO: t.oidc != nil, steps: [])
         if strength != .local { report.steps.append(await serverLogout(t)) }
         if let info = t.oidc {
@@ -75,13 +84,12 @@ extension BookClient {
         (error as? APIError)?.description ?? String(describing: error)
     }
 
-    /// book-server refuses the tokens from now on (for a provider's token it blacklists the access
-    /// token and answers 205; for a local account it blacklists the refresh token).
+    /// book-server refuses the provider's access token from now on (it blacklists it and answers
+    /// 205). An access token it already refuses (expired) needs nothing more.
     func serverLogout(_ t: StoredSession) async -> SignOutStep {
         let name = "book-server refuses these tokens"
         do {
-            let body: [String: Any] = t.oidc == nil ? ["refresh_token": t.refresh] : [:]
-            let r = try await exchange(makeRequest("POST", "/api/logout/", query: [], json: body, bearer: t.access))
+            let r = try await exchange(makeRequest("POST", "/api/logout/", query: [], json: [String: Any](), bearer: t.access))
             switch r.status {
             case 200, 204, 205: return SignOutStep(name: name, outcome: .done)
             case 401: return SignOutStep(name: name, outcome: .skipped("it already refused them"))
