@@ -43,6 +43,7 @@ public func configure(_ app: Application) async throws {
     app.migrations.add(CreateLoginFailure())
     app.migrations.add(CreateOutboxMessage())
     app.migrations.add(CreateRevokedSession())
+    app.migrations.add(AddBookOrderingIndexes())
 
     // services
     let cost = Int(ProcessInfo.processInfo.environment["PASSWORD_HASH_COST"] ?? "") ?? 12

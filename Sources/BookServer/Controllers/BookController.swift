@@ -113,6 +113,7 @@ struct BookController: RouteCollection {
             }
         }
         let ordering = req.query[String.self, at: "ordering"] ?? ""
+        var tieBreak = DatabaseQuery.Sort.Direction.ascending
         for field in ordering.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !field.isEmpty {
             let descending = field.hasPrefix("-")
             let name = descending ? String(field.dropFirst()) : field
@@ -120,11 +121,13 @@ struct BookController: RouteCollection {
                 errors.add("ordering", "Cannot order by '\(name)'; use title, author, published_year or created_at, with '-' for descending.")
                 continue
             }
+            if query.query.sorts.isEmpty, descending { tieBreak = .descending }
             query.sort(.path([.string(column)], schema: Book.schema), descending ? .descending : .ascending)
         }
         try errors.throwIfAny()
-        // Ties are broken by id, so consecutive pages neither repeat nor skip a book.
-        query.sort(\.$id, .ascending)
+        // Ties are broken by id, so consecutive pages neither repeat nor skip a book; in the first
+        // sort's direction, so that the (owner, column, id) index serves the whole order.
+        query.sort(\.$id, tieBreak)
         return query
     }
 
