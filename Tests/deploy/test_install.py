@@ -63,12 +63,22 @@ def test_installed_booktui_runs_without_the_toolchain(prefix):
     assert "serve" in server.stdout + server.stderr and "migrate" in server.stdout + server.stderr
 
 
+def test_book_server_needs_only_what_the_runtime_image_has(prefix):
+    # The Dockerfile's runtime stage adds no libraries for the binary: everything it links beyond
+    # these must be compiled in (same toolchain, same RELEASE_FLAGS as the image's build).
+    libs = subprocess.run(["ldd", str(prefix / "bin/book-server")], capture_output=True, text=True).stdout
+    names = {line.split()[0].split(".so")[0] for line in libs.splitlines() if line.strip()}
+    allowed = {"linux-vdso", "libm", "libstdc++", "libz", "libgcc_s", "libc"}
+    names = {n for n in names if "/ld-linux" not in n}
+    assert names <= allowed, f"book-server links {sorted(names - allowed)}: add them to the Dockerfile's runtime stage"
+
+
 def test_man_booktui_shows_the_commands(prefix):
     if not shutil.which("man"):
         pytest.fail("man is not installed (scripts/test-setup.sh installs man-db)")
     page = prefix / "share/man/man1/booktui.1"
     assert page.is_file()
-    env = dict(os.environ, MANPATH=str(prefix / "share/man"), MANPAGER="cat", PAGER="cat", MANWIDTH="100",
+    env = dict(os.environ, MANPATH=str(prefix / "share/man"), MANPAGER="cat", PAGER="cat", MANWIDTH="200",
                LANG="C.UTF-8")
     shown = subprocess.run(["man", "booktui"], capture_output=True, text=True, env=env, timeout=60)
     assert shown.returncode == 0, shown.stderr
