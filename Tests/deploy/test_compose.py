@@ -194,8 +194,8 @@ def test_proxy_forwards_to_the_replicas_with_forwarded_headers(compose):
 @pytest.fixture(scope="module")
 def compose_cli():
     cli = docker_compose_cli()
-    if cli is None:
-        pytest.skip("no Compose implementation installed (scripts/test-setup.sh installs docker-compose)")
+    # A missing tool is a failure, not a skip: scripts/test-setup.sh installs Debian's docker-compose.
+    assert cli is not None, "no Compose implementation: run scripts/test-setup.sh (installs docker-compose)"
     return cli
 
 
