@@ -104,20 +104,21 @@ extension BooktuiCommand {
             let (client, store) = try options.makeClient()
             print("Server:         \(client.server)")
             let refreshFirst = refresh
-            let outcome: Result<(Profile, StoredSession?), APIError> = try blocking {
+            let outcome: Result<(Profile, StoredSession?, String?), APIError> = try blocking {
                 do {
                     if refreshFirst { try await client.refreshNow() }
                     let p = try await client.profile()
-                    return .success((p, await client.currentSession()))
+                    return .success((p, await client.currentSession(), await client.ssoSessionState()))
                 } catch let e as APIError { return .failure(e) }
             }
             switch outcome {
-            case .success(let (p, session)):
+            case .success(let (p, session, ssoState)):
                 print("User:           \(p.username)")
                 print("Roles:          \(p.roles.map { $0.isEmpty ? "(none)" : $0.joined(separator: ", ") } ?? "(server has no roles)")")
                 if let info = session?.oidc {
                     let how = SignInFlow(rawValue: info.flow)?.label ?? info.flow
                     print("Signed in with: single sign-on via Keycloak (\(info.issuer), \(how))")
+                    print("Keycloak session: \(ssoState ?? "unknown")")
                 } else {
                     print("Signed in with: \(p.authSource == "oidc" ? "single sign-on" : "local account")")
                 }

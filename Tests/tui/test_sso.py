@@ -43,6 +43,7 @@ def test_device_sign_in_and_a_keycloak_librarian_adds_a_book(sso_server, provide
     assert "User:           librarian1" in status.stdout
     assert f"Signed in with: single sign-on via Keycloak ({provider.issuer}, code on another device)" in status.stdout
     assert "Access token:   expires " in status.stdout and "Refresh token:  expires " in status.stdout
+    assert "Keycloak session: alive" in status.stdout
 
 
 def test_loopback_sign_in_with_browser_set_to_the_scripted_browser(sso_server, provider, xdg, tmp_path):
@@ -174,6 +175,33 @@ def test_single_sign_out_ends_the_keycloak_session(sso_server, provider, xdg):
     assert refused.status_code == 400 and refused.json()["error"] == "invalid_grant"
     assert Api(sso_server.url).get("/api/books/", token=saved["access"]).status_code == 401
     assert run(xdg, sso_server, "status").returncode == 1
+
+
+def test_a_session_ended_elsewhere_is_reported_and_the_tokens_still_wiped(sso_server, provider, xdg):
+    device_sign_in(xdg, sso_server, "librarian1")
+    saved = tokens_of(xdg, sso_server)
+    # The user signed out of Keycloak on another device: the provider ends the session (and tells
+    # book-server by back-channel).
+    ended = requests.post(provider.discovery()["end_session_endpoint"], timeout=10,
+                          data={"client_id": "booktui", "refresh_token": saved["refresh"]})
+    assert ended.status_code == 204, ended.text
+    r = run(xdg, sso_server, "logout")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "✗ Keycloak session ended everywhere: the provider refused" in r.stdout, r.stdout
+    assert "--browser-logout" in r.stdout
+    assert "✓ local tokens deleted" in r.stdout and "Logged out locally; some steps failed" in r.stdout
+    assert tokens_of(xdg, sso_server) is None
+
+
+def test_status_after_the_session_ended_elsewhere_signs_out(sso_server, provider, xdg):
+    device_sign_in(xdg, sso_server, "reader1")
+    saved = tokens_of(xdg, sso_server)
+    requests.post(provider.discovery()["end_session_endpoint"], timeout=10,
+                  data={"client_id": "booktui", "refresh_token": saved["refresh"]}).raise_for_status()
+    # book-server refuses the access token (back-channel logout), the provider the refresh token.
+    r = run(xdg, sso_server, "status")
+    assert r.returncode == 1 and "Not signed in." in r.stdout, r.stdout + r.stderr
+    assert tokens_of(xdg, sso_server) is None
 
 
 def test_local_only_logout_leaves_the_provider_session(sso_server, provider, xdg):

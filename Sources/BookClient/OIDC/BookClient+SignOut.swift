@@ -80,6 +80,25 @@ extension BookClient {
         return report
     }
 
+    /// Whether the provider still holds the single sign-on session, asked of its userinfo
+    /// endpoint with the access token (Keycloak refuses it once the session has ended). Nil for a
+    /// local account.
+    public func ssoSessionState() async -> String? {
+        guard let t = tokens, let info = t.oidc else { return nil }
+        do {
+            let provider = try await discover(info.issuer)
+            guard let userinfo = provider.userinfoEndpoint else { return "unknown (the provider has no userinfo endpoint)" }
+            let r = try await absolute("GET", userinfo, bearer: t.access)
+            switch r.status {
+            case 200: return "alive"
+            case 401: return "ended, or this access token has expired"
+            default: return "unknown (userinfo answered \(r.status))"
+            }
+        } catch {
+            return "unknown (\(Self.describe(error)))"
+        }
+    }
+
     static func describe(_ error: Error) -> String {
         (error as? APIError)?.description ?? String(describing: error)
     }

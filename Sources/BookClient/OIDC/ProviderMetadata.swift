@@ -10,6 +10,7 @@ public struct ProviderMetadata: Sendable, Equatable {
     public var deviceAuthorizationEndpoint: String?
     public var endSessionEndpoint: String?
     public var revocationEndpoint: String?
+    public var userinfoEndpoint: String?
 
     /// Reads a discovery document, checking that it speaks for `issuer` (OpenID Connect
     /// Discovery §4.3: the `issuer` inside must equal the one it was fetched for).
@@ -29,6 +30,7 @@ public struct ProviderMetadata: Sendable, Equatable {
         deviceAuthorizationEndpoint = o["device_authorization_endpoint"] as? String
         endSessionEndpoint = o["end_session_endpoint"] as? String
         revocationEndpoint = o["revocation_endpoint"] as? String
+        userinfoEndpoint = o["userinfo_endpoint"] as? String
     }
 
     public static func discoveryURL(issuer: String) -> String {
