@@ -163,5 +163,5 @@ def test_dockerignore_keeps_what_the_build_needs():
     # SwiftPM wants every target's folder that Package.swift names, test targets included.
     for target in re.findall(r'\.testTarget\(name: "(\w+)"', (ROOT / "Package.swift").read_text()):
         assert not is_ignored(f"Tests/{target}/Some.swift"), target
-    for unwanted in (".build", ".env", ".git", ".venv", "data"):
+    for unwanted in (".build", ".env", ".git", ".venv", "data", "Package.resolved"):
         assert is_ignored(unwanted), unwanted
