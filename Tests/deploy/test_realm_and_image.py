@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import fnmatch
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -165,3 +168,17 @@ def test_dockerignore_keeps_what_the_build_needs():
         assert not is_ignored(f"Tests/{target}/Some.swift"), target
     for unwanted in (".build", ".env", ".git", ".venv", "data", "Package.resolved"):
         assert is_ignored(unwanted), unwanted
+
+
+def test_hadolint_finds_nothing_wrong():
+    # hadolint parses the Dockerfile as Docker does and lints it; accepted on purpose: unpinned apt
+    # versions (DL3008: security updates come with a rebuild) and the unquoted $(...) that adds
+    # --force-resolved-versions only when a Package.resolved is present (SC2046).
+    hadolint = Path(sys.executable).parent / "hadolint"
+    assert hadolint.exists(), "hadolint is missing: run scripts/test-setup.sh (Tests/requirements.txt)"
+    result = subprocess.run(
+        [str(hadolint), "--no-color", "--failure-threshold", "warning", "--ignore", "DL3008", "--ignore", "SC2046",
+         str(ROOT / "Dockerfile")],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
