@@ -172,13 +172,19 @@ struct LoopbackListenerTests {
         // setup
         let l = try LoopbackListener()
         #expect(l.redirectURI.hasPrefix("http://127.0.0.1:") && l.port > 0)
-        let waiting = Task.detached { try l.waitForCallback(timeout: 20) { _ in (200, "you can close this tab") } }
+        let waiting = Task.detached {
+            try l.waitForCallback(timeout: 20) { t in
+                t.hasSuffix("&state=s") ? (200, "you can close this tab", true) : (400, "not this sign-in", false)
+            }
+        }
         // exercise
         let session = URLSession(configuration: .ephemeral)
         let (_, fav) = try await session.data(from: URL(string: "http://127.0.0.1:\(l.port)/favicon.ico")!)
+        let (_, other) = try await session.data(from: URL(string: l.redirectURI + "?code=c&state=someone-else")!)
         let (body, resp) = try await session.data(from: URL(string: l.redirectURI + "?code=c&state=s")!)
         // validate
         #expect((fav as? HTTPURLResponse)?.statusCode == 404)
+        #expect((other as? HTTPURLResponse)?.statusCode == 400)
         #expect((resp as? HTTPURLResponse)?.statusCode == 200)
         #expect(String(decoding: body, as: UTF8.self).contains("you can close this tab"))
         #expect(try await waiting.value == "/callback?code=c&state=s")
@@ -187,7 +193,7 @@ struct LoopbackListenerTests {
 
     @Test func cancelStopsTheWait() async throws {
         let l = try LoopbackListener()
-        let waiting = Task.detached { try l.waitForCallback(timeout: 30) { _ in (200, "") } }
+        let waiting = Task.detached { try l.waitForCallback(timeout: 30) { _ in (200, "", true) } }
         l.cancel()
         await #expect(throws: APIError.cancelled) { try await waiting.value }
     }

@@ -123,10 +123,12 @@ extension BookClient {
                         let t = try listener.waitForCallback(timeout: timeout) { target in
                             do {
                                 _ = try CallbackURL.code(from: target, expectedState: state)
-                                return (200, "<h1>Signed in to booktui</h1><p>You can close this tab and go back to the terminal.</p>")
+                                return (200, "<h1>Signed in to booktui</h1><p>You can close this tab and go back to the terminal.</p>", true)
                             } catch {
+                                // Only an answer to this sign-in (its state) ends the wait.
+                                let ours = target.contains("state=" + state)
                                 return (400, "<h1>Sign-in failed</h1><p>\(htmlEscape(String(describing: error)))</p>"
-                                        + "<p>You can close this tab; booktui says what to do next.</p>")
+                                        + "<p>You can close this tab; booktui says what to do next.</p>", ours)
                             }
                         }
                         k.resume(returning: t)

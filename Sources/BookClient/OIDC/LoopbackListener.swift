@@ -60,9 +60,12 @@ public final class LoopbackListener: @unchecked Sendable {
     private var isCancelled: Bool { lock.lock(); defer { lock.unlock() }; return cancelled || closed }
 
     /// Blocks until the browser asks for `/callback`; answers it with the page `respond` makes
-    /// from the request target (path and query), and returns that target.
+    /// from the request target (path and query), and returns that target. A callback that
+    /// `respond` does not accept (`done` false: another sign-in's `state`, say, from some other
+    /// local process) is answered and the wait goes on, so it cannot end this sign-in.
     /// - Throws: `APIError.sso` on timeout, `APIError.cancelled` after `cancel()`.
-    public func waitForCallback(timeout: TimeInterval, respond: (String) -> (status: Int, html: String)) throws -> String {
+    public func waitForCallback(timeout: TimeInterval,
+                                respond: (String) -> (status: Int, html: String, done: Bool)) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
             if isCancelled { throw APIError.cancelled }
@@ -77,9 +80,10 @@ public final class LoopbackListener: @unchecked Sendable {
             defer { sysClose(c) }
             guard let target = readRequestTarget(c) else { continue }
             if target.hasPrefix("/callback") {
-                let (status, html) = respond(target)
+                let (status, html, done) = respond(target)
                 reply(c, status: status, html: html)
-                return target
+                if done { return target }
+                continue
             }
             reply(c, status: 404, html: "<p>Not here.</p>")
         }
