@@ -208,6 +208,9 @@ extension BooktuiCommand {
         @Flag(name: .long, help: "With --sso: open the URL anywhere and paste back the address the browser lands on.") var paste = false
         @Flag(name: .long, help: "With --sso --browser: only show the URL, do not start a browser.") var noOpen = false
         @Option(name: .long, help: "With --sso --browser: seconds to wait for the browser.") var browserTimeout: Double = 180
+        @Flag(name: .long, inversion: .prefixedNo,
+              help: "With a device code: print a QR code of the address for a phone (default: when standard output is a terminal).")
+        var qr: Bool?
 
         func validate() throws {
             let picked = [device, browser, paste].filter { $0 }.count
@@ -247,7 +250,9 @@ extension BooktuiCommand {
             }
             let r: Result<Profile, APIError>
             switch flow {
-            case .device: r = try blocking { await Self.deviceFlow(client) }
+            case .device:
+                let showQR = qr ?? (isatty(1) == 1)
+                r = try blocking { await Self.deviceFlow(client, qr: showQR) }
             case .loopback:
                 let open = !noOpen, wait = browserTimeout
                 r = try blocking { await Self.loopbackFlow(client, open: open, timeout: wait) }
@@ -256,11 +261,19 @@ extension BooktuiCommand {
             try report(r, client, via: " via Keycloak")
         }
 
-        static func deviceFlow(_ client: BookClient) async -> Result<Profile, APIError> {
+        static func deviceFlow(_ client: BookClient, qr: Bool) async -> Result<Profile, APIError> {
             do {
                 let g = try await client.startDeviceSignIn()
                 say("Open this address on any device and approve the sign-in:")
                 say("  \(g.url)")
+                if qr, let code = QRCode(g.url) {
+                    // Dark on light whatever the terminal's colours, unless colours are off.
+                    let colour = isatty(1) == 1 && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+                    say("or scan this with a phone:")
+                    for line in code.halfBlockLines(quiet: 2) {
+                        say(colour ? "  \u{1B}[30;47m" + line + "\u{1B}[0m" : "  " + line)
+                    }
+                }
                 if g.verificationURIComplete != nil { say("(or open \(g.verificationURI) and enter the code)") }
                 say("Code: \(g.userCode)")
                 say("Waiting for approval (the code expires in \(Int(g.expiresAt.timeIntervalSinceNow / 60)) min)…")

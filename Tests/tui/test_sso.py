@@ -26,8 +26,9 @@ def add_book(server, access: str, title="Dune") -> requests.Response:
 
 
 def test_device_sign_in_and_a_keycloak_librarian_adds_a_book(sso_server, provider, xdg):
-    out = device_sign_in(xdg, sso_server, "librarian1")
+    out = device_sign_in(xdg, sso_server, "librarian1", "--qr")
     assert "Code: " in out
+    assert "or scan this with a phone:" in out and "█▀▀▀▀▀█" in out     # a finder pattern's top
     assert f"Logged in to {sso_server.url} as librarian1 via Keycloak" in out and "librarian" in out
 
     saved = tokens_of(xdg, sso_server)
@@ -239,6 +240,12 @@ def test_tui_device_code_screen_sign_in_add_a_book_and_sign_out_everywhere(tui, 
                            "Chosen because there is no display and no $BROWSER", "Code expires in ", "Esc cancel")
     code, url = screen_code(screen), screen_url(screen)
     assert "-" in code and url.endswith("user_code=" + code), screen
+
+    # Q shows the complete address as a QR code beside the code, and back.
+    pane.keys("Q")
+    pane.wait_for("Scan with a phone, sign in", "█▀▀▀▀▀█", "Q: back to the address")
+    pane.keys("Q")
+    pane.wait_for("Code expires in ", absent=("Scan with a phone",))
 
     # `r` starts again with a new code; the old one is no longer shown.
     pane.keys("r")

@@ -26,6 +26,8 @@ public final class SSOScreen: Screen {
     var drawnSinceReady = false
     let paste = Form([Field("address", "Address")])
     var pasteError: String?
+    /// The device phase shows a QR code of the complete URL instead of the text (`Q`).
+    var showQR = false
     let opener: BrowserOpener
     let loopbackTimeout: TimeInterval
 
@@ -41,12 +43,14 @@ public final class SSOScreen: Screen {
     public var title: String { "Sign in with Keycloak" }
     public var help: [(key: String, action: String)] {
         [("Tab", "another way: code on another device → browser here → paste the address"),
+         ("Q", "with a code: a QR code of the complete address, for a phone (Q again: back)"),
          ("r (Ctrl-R when pasting)", "start again (a new code or URL)"),
          ("Enter", "when pasting: check the pasted address"),
          ("Esc", "cancel and go back to the login screen")]
     }
     public var footer: String {
         if case .paste = phase { return "Enter check address · Tab other way · Ctrl-R start again · Esc cancel · F1 help" }
+        if case .device = phase { return "Q QR code · Tab other way · r start again · Esc cancel · F1 help" }
         return "Tab other way · r start again · Esc cancel · F1 help"
     }
 
@@ -144,8 +148,10 @@ public final class SSOScreen: Screen {
         switch phase {
         case .starting:
             s.text(row, left, "Contacting \(app.authConfig.oidc?.issuer ?? "the provider")…", width: width)
+        case .device(let g) where showQR:
+            drawQR(s, area, row, g)
         case .device(let g):
-            s.text(row, left, "Open this address on any device (phone, laptop) and approve:", width: width); row += 1
+            s.text(row, left, "Open this address on any device (phone, laptop) and approve (Q: as a QR code):", width: width); row += 1
             row = drawURL(s, row, left + 2, width - 2, g.url)
             if g.verificationURIComplete != nil {
                 s.text(row, left, "or open \(g.verificationURI) and type the code:", width: width, .dim)
@@ -180,6 +186,35 @@ public final class SSOScreen: Screen {
             s.text(row, left, "r starts again · Tab tries another way · Esc goes back", width: width, .dim)
         }
         drawnSinceReady = true
+    }
+
+    /// The complete URL as a QR code (half blocks, dark on light via the status colours), the
+    /// code and the countdown beside it; or why it does not fit.
+    func drawQR(_ s: Surface, _ area: Rect, _ top: Int, _ g: DeviceGrant) {
+        let left = area.left + 2, width = area.width - 4
+        guard let qr = QRCode(g.url) else {
+            s.text(top, left, "The address is too long for a QR code; Q goes back.", width: width, .warning)
+            return
+        }
+        let lines = qr.halfBlockLines(quiet: 2)
+        let qrWidth = lines.first?.count ?? 0
+        guard top + lines.count <= area.bottom, qrWidth + 4 <= area.width else {
+            s.text(top, left, "The terminal is too small for the QR code (it needs \(qrWidth + 4)×\(lines.count + 5)); Q goes back.",
+                   width: width, .warning)
+            return
+        }
+        for (i, line) in lines.enumerated() { s.text(top + i, left, line, width: qrWidth, .status) }
+        let textLeft = left + qrWidth + 3
+        if textLeft + 20 <= area.left + area.width {
+            let w = area.left + area.width - textLeft - 1
+            s.text(top + 1, textLeft, "Scan with a phone, sign in", width: w)
+            s.text(top + 2, textLeft, "and approve the code:", width: w)
+            _ = drawBigCode(s, top + 4, textLeft, g.userCode)
+            let secs = Int(g.expiresAt.timeIntervalSinceNow.rounded(.up))
+            s.text(top + 8, textLeft, secs > 0 ? String(format: "Expires in %d:%02d", secs / 60, secs % 60) : "Expired: press r",
+                   width: w, secs > 0 ? .warning : .error)
+            s.text(top + 10, textLeft, "Q: back to the address", width: w, .dim)
+        }
     }
 
     /// A URL across as many lines as it needs, never cut, so it can be copied whole.
@@ -225,6 +260,8 @@ public final class SSOScreen: Screen {
                 if key == .enter { submitPaste(sign, app) } else { _ = paste.handle(key) }
             } else if key == .char("r") {
                 start(app)
+            } else if key == .char("Q") || key == .char("q") {
+                showQR.toggle()
             }
         }
     }
