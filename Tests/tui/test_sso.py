@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import json
 import stat
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 import requests
 
-from conftest import Api, Server
+from conftest import Api, Server, wait_until
 from ssoharness import (OIDC_DIR, PASSWORDS, Browser, ProviderProcess, Running, device_sign_in, provider,  # noqa: F401
                         provider_refresh, run, sso_server, tokens_of, xdg)
 
@@ -240,6 +241,18 @@ def test_tui_device_code_screen_sign_in_add_a_book_and_sign_out_everywhere(tui, 
                            "Chosen because there is no display and no $BROWSER", "Code expires in ", "Esc cancel")
     code, url = screen_code(screen), screen_url(screen)
     assert "-" in code and url.endswith("user_code=" + code), screen
+
+    # c copies the complete address to the clipboard of the user's terminal (OSC 52), which tmux
+    # keeps as a paste buffer.
+    pane.tmux("set-option", "-s", "set-clipboard", "on")
+    pane.keys("c")
+    pane.wait_for("Address sent to your terminal's clipboard")
+
+    def clipboard():
+        result = subprocess.run(["tmux", "-L", pane.socket, "show-buffer"], capture_output=True, text=True, timeout=10)
+        return result.stdout if result.returncode == 0 else None
+
+    assert wait_until(clipboard, timeout=10, what="the OSC 52 copy in tmux's buffer") == url
 
     # Q shows the complete address as a QR code beside the code, and back.
     pane.keys("Q")

@@ -47,6 +47,18 @@ public final class App {
     var nextID = 0
     let mailbox = Mailbox()
 
+    /// Sends an escape sequence that draws nothing to the terminal (OSC 52); set while running.
+    public var passThrough: ((String) -> Void)?
+
+    /// Puts `text` on the clipboard of the terminal the user sits at (OSC 52: over SSH too, where
+    /// the terminal allows it). Returns false when there is no terminal.
+    @discardableResult
+    public func copyToClipboard(_ text: String) -> Bool {
+        guard let passThrough else { return false }
+        passThrough("\u{1B}]52;c;" + Data(text.utf8).base64EncodedString() + "\u{07}")
+        return true
+    }
+
     /// Where a book form being typed is kept; nil keeps nothing.
     public let drafts: DraftStore?
 
@@ -236,7 +248,8 @@ public final class App {
     /// are handled by the driver's handlers.
     public func run(terminal: CursesTerminal) {
         terminal.start()
-        defer { terminal.stop() }
+        passThrough = { [weak terminal] in terminal?.passThrough($0) }
+        defer { passThrough = nil; terminal.stop() }
         while running {
             deliverResults()
             top?.tick(self)

@@ -110,6 +110,19 @@ public final class CursesTerminal: Surface {
         wrefresh(cn_stdscr())
     }
 
+    /// Writes an escape sequence that draws nothing (OSC 52, copy to the clipboard) straight to
+    /// the terminal, after what curses has drawn so far.
+    public func passThrough(_ sequence: String) {
+        wrefresh(cn_stdscr())
+        var bytes = Array(sequence.utf8)
+        var off = 0
+        while off < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { write(1, $0.baseAddress! + off, $0.count - off) }
+            if n <= 0 { return }
+            off += n
+        }
+    }
+
     /// The next key, or nil after the read timeout (50 ms) so the caller can do other work.
     public func readKey() -> Key? {
         var ch: UInt32 = 0

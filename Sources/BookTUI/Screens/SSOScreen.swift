@@ -28,6 +28,8 @@ public final class SSOScreen: Screen {
     var pasteError: String?
     /// The device phase shows a QR code of the complete URL instead of the text (`Q`).
     var showQR = false
+    /// A line under the waiting message (the message line shows the spinner meanwhile).
+    var notice: String?
     let opener: BrowserOpener
     let loopbackTimeout: TimeInterval
 
@@ -44,13 +46,14 @@ public final class SSOScreen: Screen {
     public var help: [(key: String, action: String)] {
         [("Tab", "another way: code on another device → browser here → paste the address"),
          ("Q", "with a code: a QR code of the complete address, for a phone (Q again: back)"),
+         ("c", "copy the address to your clipboard (OSC 52; works over SSH where the terminal allows it)"),
          ("r (Ctrl-R when pasting)", "start again (a new code or URL)"),
          ("Enter", "when pasting: check the pasted address"),
          ("Esc", "cancel and go back to the login screen")]
     }
     public var footer: String {
         if case .paste = phase { return "Enter check address · Tab other way · Ctrl-R start again · Esc cancel · F1 help" }
-        if case .device = phase { return "Q QR code · Tab other way · r start again · Esc cancel · F1 help" }
+        if case .device = phase { return "Q QR code · c copy address · Tab other way · r start again · Esc cancel · F1 help" }
         return "Tab other way · r start again · Esc cancel · F1 help"
     }
 
@@ -64,6 +67,7 @@ public final class SSOScreen: Screen {
         app.cancelAll(onlyTop: true)
         phase = .starting
         pasteError = nil
+        notice = nil
         paste.fields[0].text = ""
         openWhenDrawn = false
         drawnSinceReady = false
@@ -166,6 +170,7 @@ public final class SSOScreen: Screen {
             } else {
                 s.text(row, area.left + 2, "The code has expired: press r for a new one.", width: width, .error)
             }
+            if let notice { s.text(row + 2, left, notice, width: width, .ok) }
         case .loopback(let sign, let opened):
             s.text(row, left, "Sign in in the browser; it comes back to booktui by itself. The address:", width: width); row += 1
             row = drawURL(s, row, left + 2, width - 2, sign.url)
@@ -173,6 +178,7 @@ public final class SSOScreen: Screen {
             if let opened { s.text(row, left, opened, width: width, .dim); row += 1 }
             let remaining = Int(loopbackTimeout - Date().timeIntervalSince(startedAt))
             s.text(row, left, "Waiting for the browser at \(sign.redirectURI) (\(max(0, remaining)) s left)…", width: width, .warning)
+            if let notice { s.text(row + 2, left, notice, width: width, .ok) }
         case .paste(let sign):
             s.text(row, left, "Open this address in any browser and sign in:", width: width); row += 1
             row = drawURL(s, row, left + 2, width - 2, sign.url)
@@ -262,7 +268,22 @@ public final class SSOScreen: Screen {
                 start(app)
             } else if key == .char("Q") || key == .char("q") {
                 showQR.toggle()
+            } else if key == .char("c") {
+                copyAddress(app)
             }
+        }
+    }
+
+    /// The address on screen, to the clipboard of the user's own terminal.
+    func copyAddress(_ app: App) {
+        let url: String
+        switch phase {
+        case .device(let g): url = g.url
+        case .loopback(let sign, _): url = sign.url
+        default: return
+        }
+        if app.copyToClipboard(url) {
+            notice = "Address sent to your terminal's clipboard (if your terminal accepts OSC 52)."
         }
     }
 
