@@ -213,8 +213,7 @@ public final class App {
             }
         }
         drawMessageLine(s)
-        let footer = (top as? LoginScreen)?.footer(self) ?? top?.footer ?? ""
-        s.line(s.rows - 1, " " + footer, .status)
+        s.line(s.rows - 1, " " + (top?.footer(self) ?? ""), .status)
     }
 
     func drawStatusLine(_ s: Surface) {

@@ -16,6 +16,8 @@ public protocol Screen: AnyObject {
     var help: [(key: String, action: String)] { get }
     /// The key hints shown in the footer.
     var footer: String { get }
+    /// The footer as the app's state shapes it (default: `footer`).
+    func footer(_ app: App) -> String
     /// Drawn on top of the screen below it (dialogs, help).
     var isOverlay: Bool { get }
     func draw(_ s: Surface, _ area: Rect, _ app: App)
@@ -28,6 +30,7 @@ public protocol Screen: AnyObject {
 
 extension Screen {
     public var isOverlay: Bool { false }
+    public func footer(_ app: App) -> String { footer }
     public func tick(_ app: App) {}
     public func appeared(_ app: App) {}
 }

@@ -20,7 +20,6 @@ public final class SSOScreen: Screen {
     /// Answers from an earlier start (before `r` or `Tab`) are dropped.
     var generation = 0
     var startedAt = Date()
-    var pollEvery: TimeInterval = 0
     /// The browser is started only after the URL has been drawn once.
     var openWhenDrawn = false
     var drawnSinceReady = false
@@ -79,7 +78,6 @@ public final class SSOScreen: Screen {
                 switch r {
                 case .success(let g):
                     phase = .device(g)
-                    pollEvery = g.interval
                     waitForApproval(g, app, gen)
                 case .failure(let e): fail(e, app)
                 }
