@@ -1,0 +1,152 @@
+import ArgumentParser
+import BookClient
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension BooktuiCommand {
+    /// single sign-on through the browser or a device code.
+    struct Login: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Sign in: a local account (password on standard input) or single sign-on (--sso).")
+        @OptionGroup var options: ServerOptions
+        /// A local account's username (its password comes on standard input).
+        @Option(name: .long, help: "The username of a local account.") var username: String?
+
+        /// Sign in with the server's OpenID provider (Keycloak).
+        @Flag(name: .long, help: "Sign in with Keycloak (the server's single sign-on).") var sso = false
+        /// The device authorization grant.
+        @Flag(name: .long, help: "With --sso: a code to approve on any device (the default over SSH or with no display).") var device = false
+        /// Authorization code on a loopback redirect.
+        @Flag(name: .long, help: "With --sso: open a browser here that comes back to booktui.") var browser = false
+        /// Authorization code, the landing address pasted back.
+        @Flag(name: .long, help: "With --sso: open the URL anywhere and paste back the address the browser lands on.") var paste = false
+        /// Show the URL without starting a browser.
+        @Flag(name: .long, help: "With --sso --browser: only show the URL, do not start a browser.") var noOpen = false
+        /// How long the loopback listener waits.
+        @Option(name: .long, help: "With --sso --browser: seconds to wait for the browser.") var browserTimeout: Double = 180
+        /// A QR code of the device-login address; nil: when standard output is a terminal.
+        @Flag(name: .long, inversion: .prefixedNo,
+              help: "With a device code: print a QR code of the address for a phone (default: when standard output is a terminal).")
+        var qr: Bool?
+
+        func validate() throws {
+            let picked = [device, browser, paste].filter { $0 }.count
+            if picked > 1 { throw ValidationError("Choose one of --device, --browser, --paste") }
+            if picked == 1 && !sso { throw ValidationError("--device, --browser and --paste go with --sso") }
+            if sso && username != nil { throw ValidationError("--sso signs in with Keycloak; drop --username") }
+            if !sso && username == nil { throw ValidationError("Give --username (local account) or --sso (Keycloak)") }
+        }
+
+        func run() throws {
+            bootstrapLogging()
+            let (client, _) = try options.makeClient()
+            if sso { return try runSSO(client) }
+            guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+                throw ValidationError("Give the password on standard input.")
+            }
+            let user = username ?? ""
+            let r: Result<Profile, APIError> = try blocking {
+                do {
+                    try await client.login(username: user, password: line)
+                    return .success(try await client.profile())
+                } catch let e as APIError { return .failure(e) }
+            }
+            try report(r, client)
+        }
+
+        func runSSO(_ client: BookClient) throws {
+            let flow: SignInFlow
+            if device { flow = .device; say("Signing in with Keycloak: a code to approve on another device (--device).") }
+            else if browser { flow = .loopback; say("Signing in with Keycloak in a browser on this machine (--browser).") }
+            else if paste { flow = .paste; say("Signing in with Keycloak by pasting the address back (--paste).") }
+            else {
+                let choice = SignInFlow.choose(environment: ProcessInfo.processInfo.environment)
+                flow = choice.flow
+                let other = flow == .device ? "--browser or --paste" : "--device or --paste"
+                say("Signing in with Keycloak (\(flow.label)): \(choice.reason). Use \(other) to change.")
+            }
+            let r: Result<Profile, APIError>
+            switch flow {
+            case .device:
+                let showQR = qr ?? (isatty(1) == 1)
+                r = try blocking { await Self.deviceFlow(client, qr: showQR) }
+            case .loopback:
+                let open = !noOpen, wait = browserTimeout
+                r = try blocking { await Self.loopbackFlow(client, open: open, timeout: wait) }
+            case .paste: r = try blocking { await Self.pasteFlow(client) }
+            }
+            try report(r, client, via: " via Keycloak")
+        }
+
+        static func deviceFlow(_ client: BookClient, qr: Bool) async -> Result<Profile, APIError> {
+            do {
+                let g = try await client.startDeviceSignIn()
+                say("Open this address on any device and approve the sign-in:")
+                say("  \(g.url)")
+                if qr, let code = QRCode(g.url) {
+                    // Dark on light whatever the terminal's colours, unless colours are off.
+                    let colour = isatty(1) == 1 && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+                    say("or scan this with a phone:")
+                    for line in code.halfBlockLines(quiet: 2) {
+                        say(colour ? "  \u{1B}[30;47m" + line + "\u{1B}[0m" : "  " + line)
+                    }
+                }
+                if g.verificationURIComplete != nil { say("(or open \(g.verificationURI) and enter the code)") }
+                say("Code: \(g.userCode)")
+                say("Waiting for approval (the code expires in \(Int(g.expiresAt.timeIntervalSinceNow / 60)) min)…")
+                return .success(try await client.finishDevice(g) { say("The provider asked to poll less often: every \(Int($0)) s.") })
+            } catch { return .failure(asAPIError(error)) }
+        }
+
+        static func loopbackFlow(_ client: BookClient, open: Bool, timeout: Double) async -> Result<Profile, APIError> {
+            do {
+                let s = try await client.startBrowserSignIn(flow: .loopback)
+                say("Open this address in a browser on this machine (waiting on \(s.redirectURI)):")
+                say("  \(s.url)")
+                if open {
+                    switch BrowserOpener.live().open(s.url) {
+                    case .success(let cmd): say("Started \(cmd); waiting up to \(Int(timeout)) s for the browser to come back…")
+                    case .failure(let e): say("Could not open a browser (\(e.description)); open the address yourself.")
+                    }
+                }
+                return .success(try await client.finishLoopback(s, timeout: timeout))
+            } catch { return .failure(asAPIError(error)) }
+        }
+
+        static func pasteFlow(_ client: BookClient) async -> Result<Profile, APIError> {
+            do {
+                let s = try await client.startBrowserSignIn(flow: .paste)
+                say("Open this address in any browser and sign in:")
+                say("  \(s.url)")
+                say("The browser then lands on a page that does not load (\(s.redirectURI)?…).")
+                say("Paste that page's whole address here and press Enter:")
+                guard let line = readLine(strippingNewline: true) else { return .failure(.cancelled) }
+                return .success(try await client.finishPaste(s, pasted: line))
+            } catch { return .failure(asAPIError(error)) }
+        }
+
+        func report(_ r: Result<Profile, APIError>, _ client: BookClient, via: String = "") throws {
+            switch r {
+            case .success(let p):
+                say("Logged in to \(client.server) as \(p.username)\(via)" + (p.roles.map { " (roles: \($0.joined(separator: ", ")))" } ?? "") + ".")
+            case .failure(let e):
+                FileHandle.standardError.write(Data("booktui: \(e.description)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+    }
+}
+
+/// A line on standard output at once (print is block-buffered into a pipe, and a script waiting
+/// for the device code must see it before the wait).
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+func asAPIError(_ error: Error) -> APIError {
+    if let e = error as? APIError { return e }
+    if error is CancellationError { return .cancelled }
+    return .sso(String(describing: error))
+}

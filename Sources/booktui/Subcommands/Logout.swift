@@ -1,0 +1,56 @@
+import ArgumentParser
+import BookClient
+import Foundation
+
+extension BooktuiCommand {
+    /// `booktui logout`: sign out as far as asked; for single sign-on, the Keycloak session too.
+    struct Logout: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Sign out: revoke the session on the server (and end the Keycloak session) and delete local tokens.",
+            discussion: "For a Keycloak sign-in the default ends the Keycloak session everywhere (single sign-out).")
+        @OptionGroup var options: ServerOptions
+
+        /// Only forget the tokens here.
+        @Flag(name: .long, help: "Only delete the tokens on this machine; tell nobody.")
+        var localOnly = false
+
+        /// Revoke, but leave the Keycloak session (other apps) alone.
+        @Flag(name: .long, help: "Revoke these tokens but keep the Keycloak session of other apps.")
+        var keepKeycloakSession = false
+
+        /// Print the provider's logout page URL (id_token_hint) to open in a browser.
+        @Flag(name: .long, help: "Also print the Keycloak logout page URL (RP-initiated logout) to open in a browser.")
+        var browserLogout = false
+
+        func validate() throws {
+            if localOnly && keepKeycloakSession { throw ValidationError("--local-only and --keep-keycloak-session exclude each other") }
+        }
+
+        func run() throws {
+            bootstrapLogging()
+            let (client, _) = try options.makeClient()
+            let strength: SignOutStrength = localOnly ? .local : keepKeycloakSession ? .revoke : .everywhere
+            let wantURL = browserLogout
+            let r = try blocking { await client.signOut(strength, browserLogout: wantURL) }
+            guard r.wasSignedIn else {
+                print("Not signed in to \(client.server).")
+                return
+            }
+            if !r.viaSSO && strength != .local, let server = r.steps.first {
+                // A local account: one line, as scripts have read it since issue 3.
+                if case .failed(let why) = server.outcome {
+                    print("Logged out locally: local tokens deleted, but the server could not revoke the session (\(why)).")
+                } else {
+                    print("Logged out of \(client.server): the session was revoked on the server and local tokens deleted.")
+                }
+                return
+            }
+            print("Signing out of \(client.server)\(r.viaSSO ? " (signed in via Keycloak)" : ""):")
+            for step in r.steps { print("  " + step.line) }
+            if let url = r.browserLogoutURL { print("Keycloak's logout page: \(url)") }
+            print(r.allDone ? "Logged out." : "Logged out locally; some steps failed (see above).")
+        }
+    }
+
+    /// `booktui login`: sign in from a script, the password read from standard input, or with
+}
