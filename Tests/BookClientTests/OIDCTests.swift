@@ -55,6 +55,13 @@ struct FlowChoiceTests {
     }
 }
 
+@Suite("Form bodies for the provider")
+struct FormEncodeTests {
+    @Test func reservedCharactersInValuesStayData() {
+        #expect(BookClient.formEncode(["b": "x+y&z=1 ü", "a": "A-Z_a.z~0"]) == "a=A-Z_a.z~0&b=x%2By%26z%3D1%20%C3%BC")
+    }
+}
+
 @Suite("The address the browser lands on")
 struct CallbackURLTests {
     @Test func codeFromAWholeURL() throws {

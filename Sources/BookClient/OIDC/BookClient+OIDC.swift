@@ -66,15 +66,19 @@ extension BookClient {
         req.httpMethod = method
         req.setValue("application/json", forHTTPHeaderField: "Accept")
         if let form {
-            var c = URLComponents()
-            c.queryItems = form.keys.sorted().map { URLQueryItem(name: $0, value: form[$0]) }
-            // `+` would read as a space in a form body.
-            let body = (c.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
-            req.httpBody = Data(body.utf8)
+            req.httpBody = Data(Self.formEncode(form).utf8)
             req.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
         }
         if let bearer { req.setValue("Bearer \(bearer)", forHTTPHeaderField: "Authorization") }
         return try await exchange(req)
+    }
+
+    /// `application/x-www-form-urlencoded`, every byte but RFC 3986's unreserved ones escaped (so
+    /// `+`, `&` and `=` inside a value stay data).
+    static func formEncode(_ form: [String: String]) -> String {
+        let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+        func enc(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: unreserved) ?? s }
+        return form.keys.sorted().map { enc($0) + "=" + enc(form[$0] ?? "") }.joined(separator: "&")
     }
 
     static func oauthError(_ r: Reply) -> (code: String, description: String) {
