@@ -278,6 +278,11 @@ def test_tui_device_code_screen_sign_in_add_a_book_and_sign_out_everywhere(tui, 
     pane.keys("C-s")
     pane.wait_for("Keycloak Dune", absent=("New book",))
 
+    pane.keys("p")
+    pane.wait_for("Profile of librarian1", "via Keycloak (single sign-on)")
+    pane.keys("q")
+    pane.wait_for("Keycloak Dune", absent=("Profile of",))
+
     saved = json.loads((pane.config_dir / "tokens.json").read_text())["servers"][sso_server.url]
     # Log out: signing out of Keycloak everywhere is the default.
     pane.keys("L")

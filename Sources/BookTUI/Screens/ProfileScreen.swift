@@ -44,7 +44,7 @@ final class ProfileScreen: Screen {
                 ("Username", p.username), ("E-mail", p.email ?? ""), ("First name", p.firstName ?? ""),
                 ("Last name", p.lastName ?? ""), ("Roles", roles), ("Books", p.bookCount.map(String.init) ?? "?"),
                 ("Joined", p.dateJoined ?? ""), ("Last login", p.lastLogin ?? ""),
-                ("Signed in", p.authSource == "oidc" ? "single sign-on" : "local account"),
+                ("Signed in", p.authSource == "oidc" ? "via Keycloak (single sign-on)" : "local account"),
             ]
             for (k, v) in rows {
                 s.text(row, 2, k, width: 14, .normal, alignRight: true)
