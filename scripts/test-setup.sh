@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pkg in tmux postgresql libncursesw5-dev libcurl4-openssl-dev libssl-dev libsqlite3-dev python3-venv locales docker-compose man-db groff-base; do
+for pkg in tmux postgresql libncursesw5-dev libcurl4-openssl-dev libssl-dev libsqlite3-dev python3-venv locales man-db groff-base; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -13,6 +13,15 @@ if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# Compose's own parser for Tests/deploy (`docker-compose config` needs no engine). Without its
+# recommended docker.io: no container engine is wanted or can run here.
+if ! dpkg-query -W -f='${Status}' docker-compose 2>/dev/null | grep -q "install ok installed"; then
+  echo "test-setup: installing docker-compose"
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends docker-compose >/dev/null
 fi
 
 # Python tools for the black-box tests (SMTP server, OpenID provider, pytest).
