@@ -53,7 +53,7 @@ public func configure(_ app: Application) async throws {
         secret: config.secretKey, accessLifetime: config.accessTokenLifetime, refreshLifetime: config.refreshTokenLifetime)
     app.oneTimeTokens = OneTimeTokens(secret: config.secretKey, lifetime: config.oneTimeTokenLifetime)
     let transport: any MailTransport = if let smtp = config.smtp {
-        SMTPTransport(settings: smtp, caFile: ProcessInfo.processInfo.environment["SMTP_CA_FILE"],
+        SMTPTransport(settings: smtp, caFile: ProcessInfo.processInfo.environment["SMTP_CA_FILE"].flatMap { $0.isEmpty ? nil : $0 },
                       group: app.eventLoopGroup)
     } else {
         FileMailbox(directory: config.mailDir)
