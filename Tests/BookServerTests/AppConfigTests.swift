@@ -35,6 +35,12 @@ import Vapor
         #expect(throws: ConfigError.self) { try AppConfig.load(["DATABASE_URL": "mysql://x"], environment: .testing) }
     }
 
+    @Test func trustedProxyHops() throws {
+        #expect(try AppConfig.load([:], environment: .testing).trustedProxyHops == 0)
+        #expect(try AppConfig.load(["TRUSTED_PROXY_HOPS": "2"], environment: .testing).trustedProxyHops == 2)
+        #expect(throws: ConfigError.self) { try AppConfig.load(["TRUSTED_PROXY_HOPS": "-1"], environment: .testing) }
+    }
+
     @Test func oidcDefaults() throws {
         let oidc = try #require(try AppConfig.load(["OIDC_ISSUER": "https://sso.example.org/realms/books/"], environment: .testing).oidc)
         #expect(oidc.issuer == "https://sso.example.org/realms/books")

@@ -163,3 +163,30 @@ def test_expiry_of_access_and_one_time_tokens(make_server):
     assert requests.get(link).status_code == 400
     uid, token = link_parts(link)
     assert requests.post(srv.url + "/api/activate/", json={"uid": uid, "token": token}).status_code == 400
+
+
+def test_throttling_behind_a_trusted_proxy_counts_the_forwarded_client(make_server):
+    srv = make_server(env={"TRUSTED_PROXY_HOPS": "1"})
+    api = signup(srv)
+
+    def login(forwarded_for, password="bad-guess-000"):
+        return requests.post(srv.url + "/api/token/", json={"username": api.username, "password": password},
+                             headers={"X-Forwarded-For": forwarded_for})
+
+    # What a client writes itself (left of the proxy's entry) does not matter.
+    for i in range(5):
+        assert login(f"10.9.9.{i}, 203.0.113.7").status_code == 401
+    assert login("203.0.113.7", STRONG_PASSWORD).status_code == 429
+    # Someone else, behind the same proxy, is not locked out of that account.
+    assert login("198.51.100.4", STRONG_PASSWORD).status_code == 200
+
+
+def test_forwarded_for_is_ignored_without_trusted_proxies(server):
+    api = signup(server)
+    for i in range(5):
+        r = requests.post(server.url + "/api/token/", json={"username": api.username, "password": "bad-guess-000"},
+                          headers={"X-Forwarded-For": f"192.0.2.{i}"})
+        assert r.status_code == 401
+    r = requests.post(server.url + "/api/token/", json={"username": api.username, "password": STRONG_PASSWORD},
+                      headers={"X-Forwarded-For": "192.0.2.99"})
+    assert r.status_code == 429

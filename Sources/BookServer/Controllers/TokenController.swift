@@ -22,7 +22,7 @@ struct TokenController: RouteCollection {
         guard case .value(let name?) = username, case .value(let secret?) = password else { throw r.errors }
 
         let limiter = LoginLimiter(config: req.application.config, db: req.db)
-        let address = req.remoteAddress?.ipAddress ?? "unknown"
+        let address = req.clientAddress
         if let wait = try await limiter.retryAfter(username: name, address: address) {
             throw APIError.throttled(retryAfter: wait)
         }

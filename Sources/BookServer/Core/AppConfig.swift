@@ -54,6 +54,8 @@ public struct AppConfig: Sendable {
     public var loginFailureWindow = 15 * 60
     /// How long an activation or reset link stays valid, in seconds.
     public var oneTimeTokenLifetime: Int
+    /// How many reverse proxies in front of us append to `X-Forwarded-For`; 0 ignores the header.
+    public var trustedProxyHops = 0
 
     /// Reads the configuration; throws naming the first variable that is missing or wrong.
     public static func load(_ env: [String: String], environment: Environment) throws -> AppConfig {
@@ -119,8 +121,13 @@ public struct AppConfig: Sendable {
                 keyRefetchInterval: try int("OIDC_JWKS_REFETCH_INTERVAL", 10))
         }
 
+        let hopsRaw = string("TRUSTED_PROXY_HOPS") ?? "0"
+        guard let hops = Int(hopsRaw), hops >= 0 else {
+            throw ConfigError(variable: "TRUSTED_PROXY_HOPS", problem: "must be 0 or the number of proxies in front, got \"\(hopsRaw)\"")
+        }
+
         let publicURL = string("PUBLIC_URL") ?? "http://127.0.0.1:8000"
-        return AppConfig(
+        var config = AppConfig(
             database: database,
             secretKey: secret,
             publicURL: publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL,
@@ -135,6 +142,8 @@ public struct AppConfig: Sendable {
             autoMigrate: (string("AUTO_MIGRATE") ?? "true").lowercased() != "false",
             oidc: oidc,
             oneTimeTokenLifetime: try int("ONE_TIME_TOKEN_LIFETIME", 3 * 86400))
+        config.trustedProxyHops = hops
+        return config
     }
 }
 
