@@ -44,6 +44,7 @@ public func configure(_ app: Application) async throws {
     app.migrations.add(CreateOutboxMessage())
     app.migrations.add(CreateRevokedSession())
     app.migrations.add(AddBookOrderingIndexes())
+    app.migrations.add(RefoldSearchText())
 
     // services
     let cost = Int(ProcessInfo.processInfo.environment["PASSWORD_HASH_COST"] ?? "") ?? 12
