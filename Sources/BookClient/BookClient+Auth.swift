@@ -26,7 +26,7 @@ extension BookClient {
                                 deviceAuthorization: oidc["device_authorization"] as? Bool ?? true)
         }
         return AuthConfig(local: o["local"] as? Bool ?? true, registration: o["registration"] as? Bool ?? false,
-                          oidc: advert, extended: true)
+                          oidc: advert, extended: true, isbnLookup: o["isbn_lookup"] as? Bool ?? false)
     }
 
     /// Signs in with a local account and stores the tokens.

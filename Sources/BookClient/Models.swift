@@ -143,9 +143,13 @@ public struct AuthConfig: Sendable, Equatable {
     public var oidc: OIDCAdvert?
     /// False when the server is the seed's backend (no extensions).
     public var extended: Bool
+    /// The server looks ISBNs up in library catalogues or Open Library (`/api/lookup/isbn/`).
+    public var isbnLookup: Bool
 
-    public init(local: Bool = true, registration: Bool = false, oidc: OIDCAdvert? = nil, extended: Bool = false) {
+    public init(local: Bool = true, registration: Bool = false, oidc: OIDCAdvert? = nil, extended: Bool = false,
+                isbnLookup: Bool = false) {
         self.local = local; self.registration = registration; self.oidc = oidc; self.extended = extended
+        self.isbnLookup = isbnLookup
     }
 
     public static let seed = AuthConfig()

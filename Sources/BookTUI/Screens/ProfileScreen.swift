@@ -43,7 +43,7 @@ final class ProfileScreen: Screen {
             let rows: [(String, String)] = [
                 ("Username", p.username), ("E-mail", p.email ?? ""), ("First name", p.firstName ?? ""),
                 ("Last name", p.lastName ?? ""), ("Roles", roles), ("Books", p.bookCount.map(String.init) ?? "?"),
-                ("Joined", p.dateJoined ?? ""), ("Last login", p.lastLogin ?? ""),
+                ("Joined", p.dateJoined.map(Dates.minute) ?? ""), ("Last login", p.lastLogin.map(Dates.minute) ?? ""),
                 ("Signed in", p.authSource == "oidc" ? "via Keycloak (single sign-on)" : "local account"),
             ]
             for (k, v) in rows {
