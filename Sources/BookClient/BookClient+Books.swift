@@ -74,4 +74,35 @@ extension BookClient {
         try Self.expect(r, 204, 200)
         seedBooks = nil
     }
+
+    /// A book draft for an ISBN (any form: ISBN-10 or -13, hyphens, spaces) from the server's
+    /// lookup sources (Open Library, library catalogues). Throws `.validation` (field `isbn`) for a
+    /// bad ISBN, `.notFound` when no source knows it, `.http(503, …)` when every source is down.
+    public func lookupISBN(_ isbn: String) async throws -> LookedUpBook {
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove("/")
+        let segment = isbn.trimmingCharacters(in: .whitespaces).addingPercentEncoding(withAllowedCharacters: allowed) ?? isbn
+        let r = try await authed("GET", "/api/lookup/isbn/\(segment)/")
+        try Self.expect(r, 200)
+        return try Self.decode(LookedUpBook.self, r)
+    }
+}
+
+/// What `GET /api/lookup/isbn/<isbn>/` answers: a book as a source describes it, to fill a form.
+public struct LookedUpBook: Codable, Sendable, Equatable {
+    /// ISBN-13.
+    public var isbn: String
+    public var title: String
+    public var subtitle: String?
+    public var authors: [String]
+    /// The authors as one string, as a book's `author` takes them.
+    public var author: String
+    public var publisher: String?
+    public var publishedYear: Int?
+    public var pages: Int?
+    public var language: String?
+    public var edition: String?
+    public var subjects: [String]
+    /// Which source answered: `openlibrary`, `z3950:HOST:PORT/DB` or `sru:URL`.
+    public var source: String
 }
