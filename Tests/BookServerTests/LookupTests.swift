@@ -15,6 +15,9 @@ import Vapor
         // What a draft says as its source is the entry as configured.
         #expect(LookupSource.z3950(host: "h", port: 9999, database: "db").description == "z3950:h:9999/db")
         #expect(try LookupSource.parseList("openlibrary, z3950:h:1/d,,").get().count == 2)
+        // A login in an SRU URL is never shown to users or written to the log.
+        #expect(LookupSource.sru(url: "https://me:secret@sru.example.org/db?x-password=secret").description
+                == "sru:https://sru.example.org/db?…")
     }
 
     @Test func configuration() throws {

@@ -9,13 +9,24 @@ public enum LookupSource: Sendable, Equatable, CustomStringConvertible {
     /// A library catalogue over SRU: `sru:URL`.
     case sru(url: String)
 
-    /// The source as written in `ISBN_SOURCES`, which is also what a draft's `source` says.
+    /// The source as written in `ISBN_SOURCES`, which is also what a draft's `source`, a 503 and the
+    /// log say; an SRU URL's user, password and query (where a login may be) are left out.
     public var description: String {
         switch self {
         case .openLibrary: "openlibrary"
         case .z3950(let host, let port, let database): "z3950:\(host):\(port)/\(database)"
-        case .sru(let url): "sru:\(url)"
+        case .sru(let url): "sru:\(Self.redacted(url))"
         }
+    }
+
+    private static func redacted(_ url: String) -> String {
+        guard var parts = URLComponents(string: url), parts.user != nil || parts.password != nil || parts.query != nil
+        else { return url }
+        let hadQuery = parts.query != nil
+        parts.user = nil
+        parts.password = nil
+        parts.query = nil
+        return (parts.string ?? "") + (hadQuery ? "?…" : "")
     }
 
     /// Parses one entry of `ISBN_SOURCES`, or says what is wrong with it.
