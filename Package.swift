@@ -32,7 +32,14 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                "CYaz",
             ]
+        ),
+        // Index Data's YAZ (ZOOM C API) for ISBN lookups in library catalogues over Z39.50 and SRU.
+        .systemLibrary(
+            name: "CYaz",
+            pkgConfig: "yaz",
+            providers: [.apt(["libyaz-dev"]), .brew(["yaz"])]
         ),
         .executableTarget(name: "book-server", dependencies: ["BookServer"]),
 

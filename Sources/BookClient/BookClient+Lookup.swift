@@ -12,13 +12,17 @@ public struct LookupDraft: Decodable, Sendable, Equatable {
     public var publishedYear: Int?
     public var pages: Int?
     public var language: String?
+    public var edition: String?
     public var subjects: [String]?
+    /// Which source answered: `openlibrary`, `z3950:HOST:PORT/DB` or `sru:URL`.
     public var source: String
 
-    public init(isbn: String, title: String? = nil, subtitle: String? = nil, author: String? = nil,
-                publisher: String? = nil, publishedYear: Int? = nil, pages: Int? = nil, source: String) {
-        self.isbn = isbn; self.title = title; self.subtitle = subtitle; self.author = author
-        self.publisher = publisher; self.publishedYear = publishedYear; self.pages = pages; self.source = source
+    public init(isbn: String, title: String? = nil, subtitle: String? = nil, authors: [String]? = nil,
+                author: String? = nil, publisher: String? = nil, publishedYear: Int? = nil, pages: Int? = nil,
+                language: String? = nil, edition: String? = nil, subjects: [String]? = nil, source: String) {
+        self.isbn = isbn; self.title = title; self.subtitle = subtitle; self.authors = authors; self.author = author
+        self.publisher = publisher; self.publishedYear = publishedYear; self.pages = pages
+        self.language = language; self.edition = edition; self.subjects = subjects; self.source = source
     }
 
     /// Title and subtitle as one title, the way a catalogue shows them ("Dune: a novel").

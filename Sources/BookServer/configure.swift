@@ -44,6 +44,7 @@ public func configure(_ app: Application) async throws {
     app.migrations.add(CreateOutboxMessage())
     app.migrations.add(CreateRevokedSession())
     app.migrations.add(AddBookOrderingIndexes())
+    app.migrations.add(CreateISBNLookup())
     app.migrations.add(RefoldSearchText())
 
     // services
@@ -60,6 +61,9 @@ public func configure(_ app: Application) async throws {
         FileMailbox(directory: config.mailDir)
     }
     app.mailer = Mailer(transport: transport, from: config.mailFrom, logger: app.logger)
+    if let lookup = config.lookup {
+        await app.useISBNLookup(ISBNLookup(settings: lookup, logger: app.logger))
+    }
     if let oidc = config.oidc {
         app.oidc = OIDCService(config: oidc, effects: .live(client: app.client), logger: app.logger)
     }

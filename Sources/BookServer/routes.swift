@@ -28,6 +28,9 @@ func routes(_ app: Application) throws {
     authenticated.put("profile", use: profile.replace)
     authenticated.patch("profile", use: profile.update)
 
+    // MARK: ISBN lookup (Open Library, library catalogues over Z39.50 and SRU)
+    authenticated.get("lookup", "isbn", ":isbn", use: LookupController().isbn)
+
     // MARK: OpenID Connect (answers 404 without OIDC_ISSUER)
     api.post("oidc", "backchannel-logout", use: BackchannelLogoutController().logout)
 

@@ -106,7 +106,9 @@ def test_health_readiness_and_auth_config(server):
     assert requests.get(server.url + "/healthz").json() == {"status": "ok"}
     ready = requests.get(server.url + "/readyz")
     assert ready.status_code == 200 and ready.json()["database"] == "ok"
-    assert requests.get(server.url + "/api/auth/config/").json() == {"local": True, "registration": True, "oidc": None}
+    # The test servers run with ISBN_SOURCES empty: no lookup (test_lookup.py sees the default).
+    assert requests.get(server.url + "/api/auth/config/").json() == {
+        "local": True, "registration": True, "oidc": None, "isbn_lookup": False}
 
 
 def test_unknown_routes_and_methods_answer_json(server):

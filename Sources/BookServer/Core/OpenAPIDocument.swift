@@ -1289,6 +1289,82 @@ enum OpenAPIDocument {
         }
       }
     },
+    "/api/lookup/isbn/{isbn}/": {
+      "parameters": [
+        {
+          "name": "isbn",
+          "in": "path",
+          "required": true,
+          "schema": {
+            "type": "string"
+          },
+          "description": "ISBN-10 or ISBN-13; hyphens, spaces and a lower-case x allowed"
+        }
+      ],
+      "get": {
+        "summary": "Look a book up by ISBN in the configured sources (ISBN_SOURCES), cached",
+        "tags": [
+          "books"
+        ],
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "A draft from the cache or the first source that knows the ISBN",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/LookupDraft"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Not an ISBN, or its check digit is wrong",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/FieldErrors"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Not signed in, or the token is not valid",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Detail"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "No source knows this ISBN (or no source is configured)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Detail"
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "Every source failed or passed LOOKUP_TIMEOUT; messages name each source and why",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Detail"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
     "/api/oidc/backchannel-logout/": {
       "post": {
         "summary": "OpenID Connect Back-Channel Logout: the provider ends a session (only with OIDC_ISSUER)",
@@ -1528,11 +1604,11 @@ enum OpenAPIDocument {
           },
           "title": {
             "type": "string",
-            "maxLength": 100
+            "maxLength": 255
           },
           "author": {
             "type": "string",
-            "maxLength": 50
+            "maxLength": 255
           },
           "published_year": {
             "type": "integer"
@@ -1587,12 +1663,12 @@ enum OpenAPIDocument {
         "properties": {
           "title": {
             "type": "string",
-            "maxLength": 100,
+            "maxLength": 255,
             "minLength": 1
           },
           "author": {
             "type": "string",
-            "maxLength": 50,
+            "maxLength": 255,
             "minLength": 1
           },
           "published_year": {
@@ -1629,12 +1705,12 @@ enum OpenAPIDocument {
         "properties": {
           "title": {
             "type": "string",
-            "maxLength": 100,
+            "maxLength": 255,
             "minLength": 1
           },
           "author": {
             "type": "string",
-            "maxLength": 50,
+            "maxLength": 255,
             "minLength": 1
           },
           "published_year": {
@@ -1775,7 +1851,8 @@ enum OpenAPIDocument {
         "required": [
           "local",
           "registration",
-          "oidc"
+          "oidc",
+          "isbn_lookup"
         ],
         "properties": {
           "local": {
@@ -1810,8 +1887,85 @@ enum OpenAPIDocument {
                 "type": "boolean"
               }
             }
+          },
+          "isbn_lookup": {
+            "type": "boolean",
+            "description": "GET /api/lookup/isbn/{isbn}/ answers (ISBN_SOURCES names a source)"
           }
         }
+      },
+      "LookupDraft": {
+        "type": "object",
+        "required": [
+          "isbn",
+          "title",
+          "subtitle",
+          "authors",
+          "author",
+          "publisher",
+          "published_year",
+          "pages",
+          "language",
+          "edition",
+          "subjects",
+          "source"
+        ],
+        "properties": {
+          "isbn": {
+            "type": "string",
+            "pattern": "^[0-9]{13}$",
+            "description": "ISBN-13"
+          },
+          "title": {
+            "type": "string"
+          },
+          "subtitle": {
+            "type": "string",
+            "nullable": true
+          },
+          "authors": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "author": {
+            "type": "string",
+            "description": "The authors as one string, comma-separated"
+          },
+          "publisher": {
+            "type": "string",
+            "nullable": true
+          },
+          "published_year": {
+            "type": "integer",
+            "nullable": true
+          },
+          "pages": {
+            "type": "integer",
+            "nullable": true
+          },
+          "language": {
+            "type": "string",
+            "nullable": true,
+            "description": "MARC language code, e.g. eng"
+          },
+          "edition": {
+            "type": "string",
+            "nullable": true
+          },
+          "subjects": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "source": {
+            "type": "string",
+            "description": "The source that answered: openlibrary, z3950:HOST:PORT/DATABASE or sru:URL"
+          }
+        },
+        "description": "A book as a source describes it, for a client to fill its add form; values are not cut to the book limits"
       }
     }
   }
