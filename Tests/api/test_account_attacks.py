@@ -71,8 +71,9 @@ def test_email_change_needs_the_password_and_the_new_mailbox(server):
     assert mails_to(server, new, "Reset") == []
 
     uid, token = link_parts(link)
-    bad = requests.post(server.url + "/api/profile/email/confirm/", json={"uid": uid, "token": token[:-2] + "00"})
-    assert bad.status_code == 400 and "token" in bad.json()
+    junk = token[:-4] + ("0000" if not token.endswith("0000") else "1111")
+    bad = requests.post(server.url + "/api/profile/email/confirm/", json={"uid": uid, "token": junk})
+    assert bad.status_code == 400 and "token" in bad.json(), (token, junk, bad.text)
     page = requests.get(link)
     assert page.status_code == 200 and new in page.text
     profile = api.get("/api/profile/").json()
@@ -278,7 +279,7 @@ def test_smtp_sends_only_to_plain_addresses(make_server):
                                "MAIL_FROM": "Books <books@example.org>"})
         # A recipient that got into the outbox some other way (an old row, another tool).
         sql(srv, "INSERT INTO outbox_messages (recipient, subject, body, attempts, next_attempt_at) "
-                 "VALUES ('foo<victim@example.org>', 'Smuggled', 'x', 0, '2000-01-01 00:00:00')")
+                 "VALUES ('foo<victim@example.org>', 'Smuggled', 'x', 0, 0)")
         name = unique_name()
         assert register(srv.url, name, f"{name}@bücher.example").status_code == 201
         wait_until(lambda: any(f"{name}@xn--bcher-kva.example" in e.rcpt_tos for e in collector.envelopes), what="IDN delivery")

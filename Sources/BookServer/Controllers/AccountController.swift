@@ -35,10 +35,11 @@ struct AccountController {
         // Hashed on both paths, so an address in use takes as long as a new one.
         let hash = try await req.password.async.hash(secret)
         let answer = try Self.registered(username: name, email: address)
-        // Checked again after the hash: a parallel registration may have taken the name meanwhile.
-        if try await User.find(username: name, on: req.db) != nil { throw FieldErrors("username", Self.usernameTaken) }
         // An address that has an account: the same answer as a new one, and its owner hears of it.
+        // The name is checked again after the address (a parallel registration may have taken both
+        // in one row meanwhile), so a taken name is reported as it would be to a later request.
         if try await User.findLocal(email: address, on: req.db) != nil {
+            if try await User.find(username: name, on: req.db) != nil { throw FieldErrors("username", Self.usernameTaken) }
             Self.noticeAlreadyRegistered(address, req)
             return answer
         }
