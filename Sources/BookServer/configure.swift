@@ -44,6 +44,9 @@ public func configure(_ app: Application) async throws {
     app.migrations.add(CreateOutboxMessage())
     app.migrations.add(CreateRevokedSession())
     app.migrations.add(AddBookOrderingIndexes())
+    app.migrations.add(AddAccountSecurity())
+    app.migrations.add(SQLiteKeepUserIDs())
+    app.migrations.add(UniqueLocalEmail())
     app.migrations.add(CreateISBNLookup())
     app.migrations.add(RefoldSearchText())
 

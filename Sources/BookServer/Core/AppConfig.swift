@@ -134,7 +134,8 @@ public struct AppConfig: Sendable {
         case .success(let list): sources = list
         case .failure(let error): throw ConfigError(variable: "ISBN_SOURCES", problem: error.description)
         }
-        if !sources.isEmpty {
+        // The lookup settings are checked even with no source, so a typo shows the day it is made.
+        do {
             let timeoutRaw = string("LOOKUP_TIMEOUT") ?? "4"
             guard let timeout = Double(timeoutRaw), timeout > 0, timeout <= 120 else {
                 throw ConfigError(variable: "LOOKUP_TIMEOUT", problem: "must be a number of seconds above 0 and up to 120, got \"\(timeoutRaw)\"")
@@ -149,8 +150,10 @@ public struct AppConfig: Sendable {
             guard let cacheDays = Int(daysRaw), cacheDays >= 0 else {
                 throw ConfigError(variable: "LOOKUP_CACHE_DAYS", problem: "must be a whole number of days (0 turns the cache off), got \"\(daysRaw)\"")
             }
-            lookup = ISBNLookup.Settings(
-                sources: sources, timeout: timeout, cacheDays: cacheDays, openLibraryURL: openLibraryURL)
+            if !sources.isEmpty {
+                lookup = ISBNLookup.Settings(
+                    sources: sources, timeout: timeout, cacheDays: cacheDays, openLibraryURL: openLibraryURL)
+            }
         }
 
         let publicURL = string("PUBLIC_URL") ?? "http://127.0.0.1:8000"

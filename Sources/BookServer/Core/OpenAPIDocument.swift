@@ -117,7 +117,8 @@ enum OpenAPIDocument {
         },
         "tags": [
           "auth"
-        ]
+        ],
+        "description": "Passwords over 72 bytes are refused (400). After 5 failures for one username from one client address in 15 minutes: 429; attempts are counted before the password is checked."
       }
     },
     "/api/token/refresh/": {
@@ -183,7 +184,8 @@ enum OpenAPIDocument {
         },
         "tags": [
           "auth"
-        ]
+        ],
+        "description": "Rotates the refresh token. Using a rotated-out refresh token again ends the whole sign-in: every refresh and access token of it gets 401 (\"Signed out: ...\")."
       }
     },
     "/api/token/verify/": {
@@ -375,7 +377,8 @@ enum OpenAPIDocument {
         },
         "tags": [
           "accounts"
-        ]
+        ],
+        "description": "An address that already has an account gets the same 201 answer (and no new account); its owner is mailed instead. Passwords are at most 72 bytes (UTF-8)."
       }
     },
     "/api/register/resend/": {
@@ -431,7 +434,8 @@ enum OpenAPIDocument {
         },
         "tags": [
           "accounts"
-        ]
+        ],
+        "description": "Always 202, answered before any lookup; at most 3 mails per address, and mails to 20 different addresses per client address, in 15 minutes are sent (the rest are only logged)."
       }
     },
     "/api/activate/": {
@@ -548,7 +552,8 @@ enum OpenAPIDocument {
         },
         "tags": [
           "accounts"
-        ]
+        ],
+        "description": "Always 202, answered before any lookup; at most 3 mails per address, and mails to 20 different addresses per client address, in 15 minutes are sent (the rest are only logged)."
       }
     },
     "/api/password-reset/confirm/": {
@@ -660,6 +665,16 @@ enum OpenAPIDocument {
           },
           "401": {
             "description": "Not signed in, or the token is not valid",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Detail"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong old passwords; see Retry-After",
             "content": {
               "application/json": {
                 "schema": {
@@ -1225,8 +1240,19 @@ enum OpenAPIDocument {
                 }
               }
             }
+          },
+          "429": {
+            "description": "Too many wrong current passwords; see Retry-After",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Detail"
+                }
+              }
+            }
           }
-        }
+        },
+        "description": "Changing email needs current_password; the new address takes effect only once confirmed from a link mailed to it (POST /api/profile/email/confirm/), and the old address is told. Provider (OIDC) accounts' email and names are read-only."
       },
       "patch": {
         "summary": "Update some profile fields",
@@ -1285,8 +1311,19 @@ enum OpenAPIDocument {
                 }
               }
             }
+          },
+          "429": {
+            "description": "Too many wrong current passwords; see Retry-After",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Detail"
+                }
+              }
+            }
           }
-        }
+        },
+        "description": "Changing email needs current_password; the new address takes effect only once confirmed from a link mailed to it (POST /api/profile/email/confirm/), and the old address is told. Provider (OIDC) accounts' email and names are read-only."
       }
     },
     "/api/lookup/isbn/{isbn}/": {
@@ -1500,6 +1537,67 @@ enum OpenAPIDocument {
           }
         }
       }
+    },
+    "/api/profile/email/confirm/": {
+      "post": {
+        "summary": "Confirm a new e-mail address with the uid and token from the link mailed to it",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "required": [
+                  "uid",
+                  "token"
+                ],
+                "properties": {
+                  "uid": {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  "token": {
+                    "type": "string",
+                    "minLength": 1
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The address is changed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Detail"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Validation errors, per field; or a detail for a body that is not a JSON object",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "anyOf": [
+                    {
+                      "$ref": "#/components/schemas/FieldErrors"
+                    },
+                    {
+                      "$ref": "#/components/schemas/Detail"
+                    }
+                  ]
+                }
+              }
+            }
+          }
+        },
+        "tags": [
+          "profile"
+        ]
+      }
     }
   },
   "components": {
@@ -1559,15 +1657,11 @@ enum OpenAPIDocument {
       "Registered": {
         "type": "object",
         "required": [
-          "id",
           "username",
           "email",
           "is_active"
         ],
         "properties": {
-          "id": {
-            "type": "integer"
-          },
           "username": {
             "type": "string"
           },
@@ -1782,7 +1876,8 @@ enum OpenAPIDocument {
           "last_login",
           "book_count",
           "roles",
-          "auth_source"
+          "auth_source",
+          "pending_email"
         ],
         "properties": {
           "id": {
@@ -1825,6 +1920,11 @@ enum OpenAPIDocument {
               "local",
               "oidc"
             ]
+          },
+          "pending_email": {
+            "type": "string",
+            "nullable": true,
+            "description": "A new address waiting to be confirmed from its mailbox"
           }
         }
       },
@@ -1843,6 +1943,10 @@ enum OpenAPIDocument {
           "last_name": {
             "type": "string",
             "maxLength": 150
+          },
+          "current_password": {
+            "type": "string",
+            "description": "Required when email changes (local accounts)"
           }
         }
       },
