@@ -9,6 +9,8 @@ final class BookFormScreen: Screen {
     var saving = false
     /// After a lookup filled every required field: Enter saves (the form's Save button).
     var saveFocused = false
+    /// Opened to review a scan (see `openReview`).
+    var inReview = false
     /// What the last ISBN lookup came to, shown under the form.
     var lookupNote: String?
     /// Scans still to review after this one (scan mode's review list), each with why.
@@ -66,7 +68,9 @@ final class BookFormScreen: Screen {
 
     /// A new form after `Ctrl-N`: empty but for the sticky fields of the one just saved.
     static func nextForm(after old: Form) -> Form {
-        let publisher = old.field("publisher")?.trimmed ?? ""
+        // What a lookup filled in belongs to that book; only what the user typed carries over.
+        let fromLookup = old.field("publisher")?.note?.hasPrefix("from ") ?? false
+        let publisher = fromLookup ? "" : old.field("publisher")?.trimmed ?? ""
         let available = old.field("is_available")?.toggle ?? false
         let form = makeForm(nil, publisher: publisher, available: available, isbnFirst: old.fields.first?.name == "isbn")
         for name in stickyFields {
@@ -169,7 +173,9 @@ final class BookFormScreen: Screen {
                 dropDraft(app); close(app)
             }
         case .enter where saveFocused:
-            save(app, next: false)
+            // Cataloguing a pile: the next book's form, ready for the next ISBN (a review goes
+            // on to the next scan to review instead).
+            save(app, next: book == nil && !inReview)
         case .enter where offersLookup(app) && book == nil && form.focused.name == "isbn" && !form.focused.trimmed.isEmpty:
             lookUp(app)
         case .enter:
@@ -216,6 +222,7 @@ final class BookFormScreen: Screen {
                 list?.saved(app)
                 if next {
                     book = nil
+                    lookupNote = nil
                     form = Self.nextForm(after: form)
                     app.flash("Saved “\(b.title)”. Next book:")
                 } else {
