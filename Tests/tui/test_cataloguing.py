@@ -113,3 +113,25 @@ def test_scan_mode_takes_twenty_isbns_at_scanner_speed(lookup_server, tui):
             (b["title"], b["author"], b["published_year"]) for b in api.get("/api/books/").json() if b["isbn"] == unknown}
     finally:
         stub.stop()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_search_finds_the_isbn_10_on_the_cover_and_ignores_accents(make_server, tui, kind):
+    server = make_server(kind=kind)
+    api = signup(server)
+    for title, author, year, isbn in [("Dune", "Frank Herbert", 1990, "9780441172719"),
+                                      ("Zazie dans le métro", "Raymond Queneau", 1959, None),
+                                      ("Wuthering Heights", "Emily Brontë", 1847, None)]:
+        body = {"title": title, "author": author, "published_year": year} | ({"isbn": isbn} if isbn else {})
+        assert api.post("/api/books/", json=body).status_code == 201
+    pane = tui(server, 100, 30)
+    login_with_cli(pane, server, api, STRONG_PASSWORD)
+    pane.run_booktui()
+    pane.wait_for("1–3 of 3")
+    for typed, found in [("0-441-17271-7", "Dune"), ("METRO", "Zazie dans le métro"), ("bronte", "Wuthering Heights")]:
+        pane.keys("/")
+        pane.type(typed)
+        others = tuple(t for t in ("Dune", "Zazie", "Wuthering") if not found.startswith(t))
+        pane.wait_for("1–1 of 1", found, absent=others)
+        pane.keys("Escape")
+        pane.wait_for("1–3 of 3")
