@@ -20,6 +20,8 @@ final class BookFormScreen: Screen {
         self.book = book
         self.list = list
         self.form = Self.makeForm(book)
+        // Editing a book shows each value from its start; End goes to the end.
+        if book != nil { for f in form.fields { f.editor.moveHome() } }
     }
 
     /// Goes on with a draft kept from an earlier run: everything in it counts as a change.
