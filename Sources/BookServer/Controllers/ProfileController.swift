@@ -21,8 +21,8 @@ struct ProfileController {
         var r = FieldReader(try req.inputObject(), partial: partial)
         // The seed's serializer has no required fields on the profile: PUT may send any of them.
         let email = r.string("email", required: false, maxLength: AccountController.emailMax)
-        let first = r.string("first_name", required: false, maxLength: Self.nameMax, allowBlank: true)
-        let last = r.string("last_name", required: false, maxLength: Self.nameMax, allowBlank: true)
+        let first = r.string("first_name", required: false, maxLength: Self.nameMax, allowBlank: true, characters: .printable)
+        let last = r.string("last_name", required: false, maxLength: Self.nameMax, allowBlank: true, characters: .printable)
         if case .value(let address?) = email {
             if !AccountController.isValidEmail(address) {
                 r.errors.add("email", "Enter a valid email address.")
