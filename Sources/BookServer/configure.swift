@@ -18,7 +18,8 @@ public func configure(_ app: Application) async throws {
 
     // middleware
     app.middleware = .init()
-    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    app.middleware.use(RequestLogMiddleware())
+    app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(APIErrorMiddleware())
     app.routes.defaultMaxBodySize = "1mb"
     let encoder = JSONEncoder()

@@ -17,6 +17,96 @@ def log_after(server: Server, mark: int) -> str:
     return server.log_text()[mark:]
 
 
+# --------------------------------------------------------------------------- 10: log lines
+
+
+def test_a_percent_encoded_newline_cannot_forge_a_log_line(sqlite_server):
+    mark = len(sqlite_server.log_text())
+    r = requests.get(sqlite_server.url + "/api/x%0A%5B%20CRITICAL%20%5D%20forged%0D%1B%5B2J/")
+    assert r.status_code == 404
+    tail = log_after(sqlite_server, mark)
+    assert not any(line.lstrip().startswith("[ CRITICAL ] forged") for line in tail.splitlines()), tail
+    assert ESC not in tail and "\r" not in tail
+    # The request is logged on one line, as sent.
+    assert re.search(r"GET /api/x%0A%5B%20CRITICAL%20%5D%20forged%0D%1B%5B2J/ \[", tail), tail
+
+
+def test_mail_link_tokens_are_not_in_the_log(sqlite_server):
+    mark = len(sqlite_server.log_text())
+    api = signup(sqlite_server)  # opens /activate/<uid>/<token>/
+    activation_uid, activation_token = link_parts(
+        mail_link(sqlite_server.mailbox.wait_for(api.email, "Activate"), "activate"))
+    assert requests.post(sqlite_server.url + "/api/password-reset/", json={"email": api.email}).status_code == 202
+    link = mail_link(sqlite_server.mailbox.wait_for(api.email, "Reset"), "reset")
+    uid, token = link_parts(link)
+    assert requests.get(link).status_code == 200
+    assert requests.post(link, data={"new_password": "x", "new_password2": "y"}).status_code == 400
+    r = requests.post(sqlite_server.url + "/api/password-reset/confirm/",
+                      json={"uid": uid, "token": token, "new_password": STRONG_PASSWORD + "-new"})
+    assert r.status_code == 204
+    tail = log_after(sqlite_server, mark)
+    assert f"GET /activate/{activation_uid}/[redacted]/" in tail
+    assert f"GET /reset/{uid}/[redacted]/" in tail and f"POST /reset/{uid}/[redacted]/" in tail
+    assert activation_token not in tail and token not in tail
+
+
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_debug_sql_log_has_no_hashes_mail_bodies_or_tokens(make_server, kind):
+    srv = make_server(kind, env={"LOG_LEVEL": "debug"})
+    api = signup(srv)
+    uid, token = link_parts(mail_link(srv.mailbox.wait_for(api.email, "Activate"), "activate"))
+    assert api.post("/api/books/", json={"title": "Visible title", "author": "A", "published_year": 2000}).status_code == 201
+    wait_until(lambda: "INSERT" in srv.log_text() or "insert" in srv.log_text(), what="SQL in the debug log")
+    log = log_after(srv, 0)
+    assert "Executing query" in log and "hidden]" in log            # statements are still there
+    assert not re.search(r"\$2[aby]\$\d\d\$", log), "a bcrypt hash is in the log"
+    assert token not in log, "the activation token (in the queued mail) is in the log"
+    assert STRONG_PASSWORD not in log and "Visible title" not in log
+
+
+# --------------------------------------------------------------------------- 11: headers
+
+
+def test_every_answer_says_nosniff_and_token_answers_are_not_stored(sqlite_server):
+    base = sqlite_server.url
+    name = unique_name()
+    answers = {
+        "register": requests.post(base + "/api/register/", json={"username": name, "email": f"{name}@example.org",
+                                                                 "password": STRONG_PASSWORD}),
+    }
+    uid, token = link_parts(mail_link(sqlite_server.mailbox.wait_for(f"{name}@example.org", "Activate"), "activate"))
+    answers["activate"] = requests.post(base + "/api/activate/", json={"uid": uid, "token": token})
+    answers["token"] = requests.post(base + "/api/token/", json={"username": name, "password": STRONG_PASSWORD})
+    pair = answers["token"].json()
+    auth = {"Authorization": f"Bearer {pair['access']}"}
+    answers["refresh"] = requests.post(base + "/api/token/refresh/", json={"refresh": pair["refresh"]})
+    answers["profile"] = requests.get(base + "/api/profile/", headers=auth)
+    answers["profile patch"] = requests.patch(base + "/api/profile/", json={"first_name": "Ann"}, headers=auth)
+    answers["books"] = requests.get(base + "/api/books/", headers=auth)
+    answers["bad login"] = requests.post(base + "/api/token/", json={"username": name, "password": "wrong-wrong-1"})
+    answers["not found"] = requests.get(base + "/api/nothing-here/")
+    answers["schema"] = requests.get(base + "/api/schema/")
+    answers["health"] = requests.get(base + "/healthz")
+    assert [k for k, r in answers.items() if r.status_code >= 500] == []
+    for what, r in answers.items():
+        assert r.headers.get("X-Content-Type-Options") == "nosniff", what
+        assert "no-store" in r.headers.get("Cache-Control", ""), what
+
+
+def test_mail_pages_forbid_framing_and_scripts(sqlite_server):
+    api = signup(sqlite_server)
+    assert requests.post(sqlite_server.url + "/api/password-reset/", json={"email": api.email}).status_code == 202
+    link = mail_link(sqlite_server.mailbox.wait_for(api.email, "Reset"), "reset")
+    for page in (requests.get(link), requests.get(sqlite_server.url + "/activate/xx/yy/")):
+        assert page.headers["Content-Type"].startswith("text/html")
+        assert page.headers["X-Frame-Options"] == "DENY"
+        assert page.headers["X-Content-Type-Options"] == "nosniff"
+        policy = {d.split()[0]: d.split()[1:] for d in page.headers["Content-Security-Policy"].split(";") if d.strip()}
+        assert policy["frame-ancestors"] == ["'none'"] and policy["default-src"] == ["'none'"]
+        assert "script-src" not in policy                       # no scripts at all
+        assert page.headers["Cache-Control"] == "no-store"
+
+
 # --------------------------------------------------------------------------- 13: control characters
 
 

@@ -5,7 +5,7 @@ import Vapor
 public enum BookServerMain {
     public static func run() async throws {
         var env = try Environment.detect()
-        try LoggingSystem.bootstrap(from: &env)
+        try LoggingSystem.bootstrap(from: &env, LogRedaction.factory)
         let app = try await Application.make(env)
         do {
             try await configure(app)
