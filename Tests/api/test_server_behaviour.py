@@ -151,3 +151,72 @@ def test_notes_keep_tabs_and_newlines_but_not_escapes(server):
     for text in ("bad" + ESC + "]0;pwned\x07", "bad\rreturn", "bad\u202eorder"):
         r = api.patch(f"/api/books/{ok.json()['id']}/", json={"notes": text})
         assert r.status_code == 400 and "notes" in r.json(), r.text
+
+
+# --------------------------------------------------------------------------- 14: configuration errors
+
+
+def run_server(tmp_path, env, *args, timeout=60):
+    base = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DATABASE_URL": f"sqlite:{tmp_path}/cfg.sqlite"}
+    base.update(env)
+    started = time.monotonic()
+    r = subprocess.run([str(BOOK_SERVER_BIN), *(args or ("serve", "--port", "0"))], cwd=tmp_path, env=base,
+                       capture_output=True, text=True, timeout=timeout)
+    return r, time.monotonic() - started
+
+
+@pytest.mark.parametrize("env,variable", [
+    ({"ACCESS_TOKEN_LIFETIME": "soon"}, "ACCESS_TOKEN_LIFETIME"),
+    ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
+    ({"DATABASE_URL": "postgres://books:s3cret-pw@[not-a-host"}, "DATABASE_URL"),
+    ({"SMTP_HOST": "127.0.0.1", "SMTP_SECURITY": "ssl3"}, "SMTP_SECURITY"),
+    ({"SECRET_KEY": "short"}, "SECRET_KEY"),
+])
+def test_a_configuration_error_is_one_line_and_status_1(tmp_path, env, variable):
+    r, took = run_server(tmp_path, env)
+    lines = [line for line in (r.stdout + r.stderr).splitlines() if line.strip()]
+    assert r.returncode == 1, (r.returncode, r.stdout, r.stderr)
+    assert len(lines) == 1 and variable in lines[0], lines
+    assert "Fatal error" not in lines[0] and "s3cret-pw" not in lines[0]
+    assert took < 15, took
+
+
+@pytest.mark.parametrize("secret", ["changeme-changeme-changeme-changeme-1234", "CHANGE_ME_TO_SOMETHING_LONG_AND_RANDOM",
+                                    "x" * 48, "insecure-development-key-change-me-in-production"])
+def test_production_refuses_placeholder_secrets(tmp_path, secret):
+    r, _ = run_server(tmp_path, {"SECRET_KEY": secret}, "serve", "--env", "production", "--port", "0")
+    lines = [line for line in (r.stdout + r.stderr).splitlines() if line.strip()]
+    assert r.returncode == 1 and len(lines) == 1 and "SECRET_KEY" in lines[0], lines
+    assert secret not in lines[0]
+
+
+def test_development_warns_about_the_published_key(tmp_path):
+    srv = Server(tmp_path)
+    srv.env.pop("SECRET_KEY")
+    srv.start()
+    try:
+        wait_until(lambda: "published development key" in srv.log_text(), what="the warning")
+        assert "[ WARNING ]" in srv.log_text()
+    finally:
+        srv.stop()
+    with_key = Server(tmp_path / "own-key").start()
+    try:
+        assert "published development key" not in with_key.log_text()
+    finally:
+        with_key.stop()
+
+
+# --------------------------------------------------------------------------- 15: --help
+
+
+@pytest.mark.parametrize("args", [("--help",), ("serve", "--help"), ("migrate", "--help"), ("roles", "--help"), ("-h",)])
+def test_help_migrates_nothing_and_starts_nothing(tmp_path, args):
+    database = tmp_path / "fresh" / "books.sqlite"
+    mail = tmp_path / "mail"
+    r, took = run_server(tmp_path, {"DATABASE_URL": f"sqlite:{database}", "MAIL_DIR": str(mail)}, *args)
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert "Usage" in r.stdout or "usage" in r.stdout.lower(), r.stdout
+    assert not (tmp_path / "fresh").exists(), "help created the database folder"
+    assert not mail.exists()
+    assert "mail worker" not in r.stdout + r.stderr and "migrat" not in r.stderr.lower()
+    assert took < 10, took
