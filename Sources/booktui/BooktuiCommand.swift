@@ -86,5 +86,7 @@ struct BooktuiCommand: ParsableCommand {
         let app = App(client: client, drafts: DraftStore(store: store))
         app.reset(to: LoginScreen())
         app.run(terminal: CursesTerminal(monochrome: noColor))
+        // The terminal is already restored here.
+        if app.exitStatus != 0 { throw ExitCode(app.exitStatus) }
     }
 }

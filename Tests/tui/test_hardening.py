@@ -37,3 +37,83 @@ def test_control_characters_in_stored_titles_are_shown_as_placeholders(sqlite_se
     assert "Title" in screen and "booktui" in screen
     pane.keys("q")
     pane.wait_exit()
+
+
+def run_recorded(pane, *args: str):
+    """Like `Pane.run_booktui(record_stty=True)`, but the recording shell survives a Ctrl-C that
+    reaches the whole foreground group (a cooked-mode prompt), so the status and modes after it
+    are recorded. `trap :` keeps the shell alive; booktui itself gets the default disposition."""
+    pidfile = pane.workdir / "booktui.pid"
+    for f in (pidfile, pane.workdir / "exit-status"):
+        if f.exists():
+            f.unlink()
+    argv = " ".join(shlex.quote(a) for a in [str(BOOKTUI_BIN), *args])
+    script = pane.workdir / "run-recorded.sh"
+    script.write_text(f"trap : INT\nstty -a > stty-before\nsh -c 'echo $$ > booktui.pid; exec {argv}'\nstatus=$?\n"
+                      f"stty -a > stty-after\necho $status > exit-status.tmp && mv exit-status.tmp exit-status\n")
+    pane.type("bash run-recorded.sh")
+    pane.keys("Enter")
+    wait_until(lambda: pidfile.exists() and pidfile.read_text().strip(), 10, what="booktui pid")
+    pane.pid = int(pidfile.read_text().strip())
+
+
+def exit_status(pane) -> int:
+    status = pane.workdir / "exit-status"
+    wait_until(lambda: status.exists() and status.read_text().strip(), 15, what="the exit status")
+    return int(status.read_text())
+
+
+def test_login_at_a_terminal_prompts_without_echo(sqlite_server, tui):
+    api = signup(sqlite_server)
+    pane = tui(sqlite_server, 100, 30)
+    run_recorded(pane, "login", "--username", api.username)
+    pane.wait_for("Password:")
+    pane.type(STRONG_PASSWORD)
+    pane.keys("Enter")
+    pane.wait_for(f"Logged in to {sqlite_server.url} as {api.username}")
+    assert exit_status(pane) == 0
+    assert STRONG_PASSWORD not in pane.tmux("capture-pane", "-p", "-J", "-S", "-", "-t", "main")
+    assert (pane.workdir / "stty-after").read_text() == (pane.workdir / "stty-before").read_text()
+
+
+def test_ctrl_c_at_the_password_prompt_leaves_echo_on(sqlite_server, tui):
+    pane = tui(sqlite_server, 100, 30)
+    run_recorded(pane, "login", "--username", "someone")
+    pane.wait_for("Password:")
+    pane.type("half-typed-secret")
+    pane.keys("C-c")
+    assert exit_status(pane) == 130
+    after = (pane.workdir / "stty-after").read_text()
+    assert " echo " in f" {after.replace(chr(10), ' ')} ", after      # echo on, not -echo
+    assert after == (pane.workdir / "stty-before").read_text()
+    assert "half-typed-secret" not in pane.screen()
+    # And the shell echoes again what is typed.
+    pane.type("echo visible-again")
+    pane.keys("Enter")
+    pane.wait_for("visible-again")
+
+
+def test_password_from_a_pipe_is_read_without_a_prompt(sqlite_server, tmp_path):
+    api = signup(sqlite_server)
+    config = tmp_path / "config"
+    config.mkdir(mode=0o700)
+    r = booktui_cli(config, "login", "--username", api.username, stdin=STRONG_PASSWORD + "\n", server=sqlite_server)
+    assert r.returncode == 0, r.stderr
+    assert "Password:" not in r.stdout + r.stderr and STRONG_PASSWORD not in r.stdout + r.stderr
+
+
+@pytest.mark.parametrize("how,status", [("q", 0), ("C-c", 130), ("SIGTERM", 143), ("SIGINT", 130)])
+def test_exit_status_tells_how_booktui_ended(sqlite_server, tui, how, status):
+    api = signup(sqlite_server)
+    pane = tui(sqlite_server, 100, 30)
+    login_with_cli(pane, sqlite_server, api, STRONG_PASSWORD)
+    run_recorded(pane)
+    pane.wait_for("No books yet")
+    if how.startswith("SIG"):
+        os.kill(pane.pid, getattr(signal, how))
+    else:
+        pane.keys(how)
+    pane.wait_exit()
+    assert exit_status(pane) == status
+    assert (pane.workdir / "stty-after").read_text() == (pane.workdir / "stty-before").read_text()
+    pane.wait_for("READY$", absent=("No books yet",))
