@@ -29,6 +29,7 @@ struct BearerAuthenticator: AsyncMiddleware {
             throw APIError(.unauthorized, "User not found", code: "user_not_found")
         }
         guard user.isActive else { throw APIError(.unauthorized, "User is inactive", code: "user_inactive") }
+        try await LocalAccounts.refuseIfSignedOut(claims, user: user, on: request.db)
         let roles = Set(try await user.roleNames(on: request.db))
         return Principal(user: user, roles: roles, source: .local, tokenID: claims.jti, tokenExpiresAt: claims.expiresAt)
     }

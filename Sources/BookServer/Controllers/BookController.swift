@@ -100,10 +100,7 @@ struct BookController: RouteCollection {
         var errors = FieldErrors()
         let query = Book.query(on: req.db).filter(\.$owner.$id == ownerID)
         if let search = req.query[String.self, at: "search"]?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
-            var term = search.lowercased()
-            // People type ISBNs with hyphens; we store the digits.
-            if term.allSatisfy({ $0.isNumber || $0 == "-" || $0 == "x" }) { term.removeAll { $0 == "-" } }
-            query.filter(\.$searchText ~~ term)
+            query.filter(\.$searchText ~~ SearchText.term(search))
         }
         if let raw = req.query[String.self, at: "is_available"], !raw.isEmpty {
             if let available = FieldReader.parseBool(raw) {

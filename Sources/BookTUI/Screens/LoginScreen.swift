@@ -6,8 +6,12 @@ public final class LoginScreen: Screen {
     var message: String?
     var messageStyle: Style = .ok
     var checkedSession = false
+    /// Tokens are stored for this server: the check will most likely open the list, so keys typed
+    /// meanwhile wait for it (`p` at once opens the profile). Without tokens they go to the form.
+    let resuming: Bool
 
-    public init(username: String = "", message: String? = nil, style: Style = .ok) {
+    public init(username: String = "", message: String? = nil, style: Style = .ok, resuming: Bool = false) {
+        self.resuming = resuming
         form = Form([Field("username", "Username", username), Field("password", "Password", masked: true)])
         if !username.isEmpty { form.focus = 1 }
         self.message = message
@@ -32,7 +36,7 @@ public final class LoginScreen: Screen {
     public func appeared(_ app: App) {
         guard !checkedSession else { return }
         checkedSession = true
-        app.perform("Contacting server", { c in
+        app.perform("Contacting server", holdsKeys: resuming, { c in
             let config = try await c.authConfig()
             let profile: Profile? = await c.isSignedIn ? try await c.profile() : nil
             return (config, profile)
