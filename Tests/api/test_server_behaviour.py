@@ -44,10 +44,20 @@ def test_mail_link_tokens_are_not_in_the_log(sqlite_server):
     r = requests.post(sqlite_server.url + "/api/password-reset/confirm/",
                       json={"uid": uid, "token": token, "new_password": STRONG_PASSWORD + "-new"})
     assert r.status_code == 204
+    # The link that confirms a new e-mail address, and the API call that does the same.
+    new = f"{unique_name('new')}@example.org"
+    api.login(api.username, STRONG_PASSWORD + "-new")
+    assert api.patch("/api/profile/", json={"email": new, "current_password": STRONG_PASSWORD + "-new"}).status_code == 200
+    confirm = mail_link(sqlite_server.mailbox.wait_for(new, "Confirm your new"), "confirm-email")
+    confirm_uid, confirm_token = link_parts(confirm)
+    assert requests.post(sqlite_server.url + "/api/profile/email/confirm/",
+                         json={"uid": confirm_uid, "token": confirm_token + "x"}).status_code == 400
+    assert requests.get(confirm).status_code == 200
     tail = log_after(sqlite_server, mark)
     assert f"GET /activate/{activation_uid}/[redacted]/" in tail
     assert f"GET /reset/{uid}/[redacted]/" in tail and f"POST /reset/{uid}/[redacted]/" in tail
-    assert activation_token not in tail and token not in tail
+    assert f"GET /confirm-email/{confirm_uid}/[redacted]/" in tail
+    assert activation_token not in tail and token not in tail and confirm_token not in tail
 
 
 @pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -97,7 +107,8 @@ def test_mail_pages_forbid_framing_and_scripts(sqlite_server):
     api = signup(sqlite_server)
     assert requests.post(sqlite_server.url + "/api/password-reset/", json={"email": api.email}).status_code == 202
     link = mail_link(sqlite_server.mailbox.wait_for(api.email, "Reset"), "reset")
-    for page in (requests.get(link), requests.get(sqlite_server.url + "/activate/xx/yy/")):
+    for page in (requests.get(link), requests.get(sqlite_server.url + "/activate/xx/yy/"),
+                 requests.get(sqlite_server.url + "/confirm-email/xx/yy/")):
         assert page.headers["Content-Type"].startswith("text/html")
         assert page.headers["X-Frame-Options"] == "DENY"
         assert page.headers["X-Content-Type-Options"] == "nosniff"

@@ -67,13 +67,16 @@ enum LogRedaction {
         return { label in RedactingLogHandler(inner: ConsoleLogger(label: label, console: console, level: level)) }
     }
 
+    /// The pages opened from mails, `/<page>/<uid>/<token>/`: the token is a password for a while.
+    static let mailLinkPages: Set<String> = ["activate", "reset", "confirm-email"]
+
     /// How a request path appears in the log: as sent (percent-encoded), with any byte outside
     /// printable ASCII percent-encoded too, and the secret part of mail links replaced.
     static func loggedPath(_ rawPath: String) -> String {
         var segments = rawPath.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        // "", "activate", uid, token, ""  (and the same for "reset")
+        // "", "activate", uid, token, ""  (and the same for "reset" and "confirm-email")
         let named = segments.indices.filter { !segments[$0].isEmpty }
-        if named.count >= 3, ["activate", "reset"].contains(segments[named[0]].lowercased()) {
+        if named.count >= 3, mailLinkPages.contains(segments[named[0]].lowercased()) {
             segments[named[2]] = "[redacted]"
         }
         var out = ""
