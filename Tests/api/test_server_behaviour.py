@@ -164,6 +164,27 @@ def test_notes_keep_tabs_and_newlines_but_not_escapes(server):
         assert r.status_code == 400 and "notes" in r.json(), r.text
 
 
+def test_a_looked_up_draft_has_no_control_characters_and_can_be_saved(make_server):
+    # A catalogue's record with MARC non-sort marks (U+0098/U+009C), an escape and an override.
+    from lookupharness import OpenLibraryStub
+    stub = OpenLibraryStub({"0441172717": {
+        "title": "\u0098The \u009cDune" + ESC + "[2J", "subtitle": "Tab\tand\nnewline",
+        "authors": [{"name": "Frank \u202eHerbert"}], "publishers": [{"name": "Ace" + ESC + "]0;x\x07 Books"}],
+        "publish_date": "1990", "identifiers": {"isbn_13": ["9780441172719"]}}})
+    try:
+        srv = make_server(env={"ISBN_SOURCES": "openlibrary", "OPENLIBRARY_URL": stub.url + "/"})
+        api = signup(srv)
+        r = api.get("/api/lookup/isbn/9780441172719/")
+        assert r.status_code == 200, r.text
+        draft = r.json()
+        assert (draft["title"], draft["subtitle"], draft["author"], draft["publisher"]) == (
+            "The Dune[2J", "Tab and newline", "Frank Herbert", "Ace]0;x Books")
+        saved = api.post("/api/books/", json={k: draft[k] for k in ("title", "author", "publisher", "published_year", "isbn")})
+        assert saved.status_code == 201, saved.text
+    finally:
+        stub.stop()
+
+
 # --------------------------------------------------------------------------- 14: configuration errors
 
 
