@@ -241,7 +241,8 @@ def test_development_warns_about_the_published_key(tmp_path):
 # --------------------------------------------------------------------------- 15: --help
 
 
-@pytest.mark.parametrize("args", [("--help",), ("serve", "--help"), ("migrate", "--help"), ("roles", "--help"), ("-h",)])
+@pytest.mark.parametrize("args", [("--help",), ("serve", "--help"), ("migrate", "--help"), ("roles", "--help"),
+                                  ("routes", "--help"), ("-h",)])
 def test_help_migrates_nothing_and_starts_nothing(tmp_path, args):
     database = tmp_path / "fresh" / "books.sqlite"
     mail = tmp_path / "mail"
