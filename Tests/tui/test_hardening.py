@@ -1,13 +1,12 @@
 """Issue 13, booktui: data cannot drive the terminal, the password is never echoed, and the exit
 status tells how booktui ended. The real booktui in tmux against a real server."""
 import os
-import shlex
 import signal
 import sqlite3
 
 import pytest
 
-from conftest import BOOKTUI_BIN, STRONG_PASSWORD, signup, wait_until
+from conftest import STRONG_PASSWORD, signup, wait_until
 from tuiharness import booktui_cli, login_with_cli, tui  # noqa: F401  (fixture)
 
 REPLACEMENT = "\ufffd"
@@ -40,21 +39,7 @@ def test_control_characters_in_stored_titles_are_shown_as_placeholders(sqlite_se
 
 
 def run_recorded(pane, *args: str):
-    """Like `Pane.run_booktui(record_stty=True)`, but the recording shell survives a Ctrl-C that
-    reaches the whole foreground group (a cooked-mode prompt), so the status and modes after it
-    are recorded. `trap :` keeps the shell alive; booktui itself gets the default disposition."""
-    pidfile = pane.workdir / "booktui.pid"
-    for f in (pidfile, pane.workdir / "exit-status"):
-        if f.exists():
-            f.unlink()
-    argv = " ".join(shlex.quote(a) for a in [str(BOOKTUI_BIN), *args])
-    script = pane.workdir / "run-recorded.sh"
-    script.write_text(f"trap : INT\nstty -a > stty-before\nsh -c 'echo $$ > booktui.pid; exec {argv}'\nstatus=$?\n"
-                      f"stty -a > stty-after\necho $status > exit-status.tmp && mv exit-status.tmp exit-status\n")
-    pane.type("bash run-recorded.sh")
-    pane.keys("Enter")
-    wait_until(lambda: pidfile.exists() and pidfile.read_text().strip(), 10, what="booktui pid")
-    pane.pid = int(pidfile.read_text().strip())
+    pane.run_booktui(*args, record_stty=True, survive_interrupt=True)
 
 
 def exit_status(pane) -> int:
