@@ -28,6 +28,26 @@ struct ScreenTests {
         a.cancelAll()
     }
 
+    @Test func aLongTitleBeingEditedShowsItsStartAndScrollsWithTheCursor() throws {
+        let a = try app()
+        a.authConfig = AuthConfig(local: true, registration: true, extended: true)
+        let long = "The Curious Incident of the Dog in the Night-Time: A Novel in Many Parts, Annotated Edition"
+        let form = BookFormScreen(book: Book(id: 1, title: long, author: "Mark Haddon, with a very long list of co-authors",
+                                             publishedYear: 2003), list: nil)
+        a.reset(to: form)
+        a.cancelAll()
+        var g = GridSurface(rows: 24, cols: 80)
+        a.draw(g)
+        #expect(g.text.contains("Title The Curious Incident"))           // focused: from the start
+        #expect(g.text.contains("Author Mark Haddon, with"))             // not focused: from the start, cut with …
+        #expect(g.text.contains("…"))
+        a.handle(.end, size: (24, 80))
+        g = GridSurface(rows: 24, cols: 80)
+        a.draw(g)
+        #expect(g.text.contains("Annotated Edition"))
+        #expect(!g.text.contains("Title The Curious Incident"))
+    }
+
     @Test func listColumnsLineUpWithWideText() throws {
         let a = try app()
         let list = BookListScreen()

@@ -147,3 +147,25 @@ def test_a_terminal_that_cannot_do_full_screen_is_refused_in_one_line(sqlite_ser
     err = (pane.workdir / "err.txt").read_text()
     assert err.count("\n") == 1, err
     assert f"TERM={term}" in err and "TERM=xterm-256color" in err, err
+
+
+def test_keys_right_after_a_sort_or_filter_are_not_dropped_and_every_sort_shows_its_direction(sqlite_server, tui):
+    api = signup(sqlite_server)
+    seed_books(sqlite_server, api, 300)
+    pane = tui(sqlite_server, 100, 30)
+    login_with_cli(pane, sqlite_server, api, STRONG_PASSWORD)
+    pane.run_booktui()
+    pane.wait_for("1–26 of 300")
+    # One send: the reload that `s` starts is in flight when G arrives.
+    pane.keys("s", "G")
+    pane.wait_for("Author▲", "275–300 of 300")
+    pane.keys("g")
+    pane.wait_for("1–26 of 300")
+    pane.keys("s", "s", "G")                     # year, then added: a sort with no column
+    pane.wait_for("by added▲", "275–300 of 300")
+    pane.keys("S")
+    pane.wait_for("by added▼")
+    pane.keys("f", "G")
+    pane.wait_for("126–150 of 150", "f shows all books")   # the filter banner takes a row
+    pane.keys("q")
+    pane.wait_exit()

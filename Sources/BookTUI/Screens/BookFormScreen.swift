@@ -20,6 +20,8 @@ final class BookFormScreen: Screen {
         self.book = book
         self.list = list
         self.form = Self.makeForm(book)
+        // Editing a book shows each value from its start; End goes to the end.
+        if book != nil { for f in form.fields { f.editor.moveHome() } }
     }
 
     /// Goes on with a draft kept from an earlier run: everything in it counts as a change.
@@ -137,10 +139,13 @@ final class BookFormScreen: Screen {
         stepAside(app)
     }
 
-    /// The seed's backend has only the core fields: the others are shown but not editable.
+    /// The seed's backend keeps only the core fields: the others are not shown at all, so Tab
+    /// and typing never go where nothing is kept.
     func stepAside(_ app: App) {
-        let extended = app.authConfig.extended || book?.createdAt != nil
-        for name in ["isbn", "publisher", "pages", "notes"] { form.field(name)?.readOnly = !extended }
+        guard !(app.authConfig.extended || book?.createdAt != nil) else { return }
+        let focused = form.focused.name
+        form.fields.removeAll { ["isbn", "publisher", "pages", "notes"].contains($0.name) }
+        form.focus = form.fields.firstIndex { $0.name == focused } ?? 0
     }
 
     func draw(_ s: Surface, _ area: Rect, _ app: App) {

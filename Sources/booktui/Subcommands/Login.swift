@@ -57,6 +57,11 @@ extension BooktuiCommand {
         }
 
         func runSSO(_ client: BookClient) throws {
+            // A server without single sign-on says so before any way of signing in is announced.
+            let advert: Result<OIDCAdvert, APIError> = try blocking {
+                do { return .success(try await client.ssoAdvert()) } catch { return .failure(asAPIError(error)) }
+            }
+            if case .failure(let e) = advert { try report(.failure(e), client) }
             let flow: SignInFlow
             if device { flow = .device; say("Signing in with Keycloak: a code to approve on another device (--device).") }
             else if browser { flow = .loopback; say("Signing in with Keycloak in a browser on this machine (--browser).") }
