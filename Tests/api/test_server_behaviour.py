@@ -203,6 +203,8 @@ def run_server(tmp_path, env, *args, timeout=60):
     ({"DATABASE_URL": "postgres://books:s3cret-pw@[not-a-host"}, "DATABASE_URL"),
     ({"SMTP_HOST": "127.0.0.1", "SMTP_SECURITY": "ssl3"}, "SMTP_SECURITY"),
     ({"SECRET_KEY": "short"}, "SECRET_KEY"),
+    ({"ISBN_SOURCES": "gopher:example.org"}, "ISBN_SOURCES"),
+    ({"LOOKUP_TIMEOUT": "soon"}, "LOOKUP_TIMEOUT"),
 ])
 def test_a_configuration_error_is_one_line_and_status_1(tmp_path, env, variable):
     r, took = run_server(tmp_path, env)
