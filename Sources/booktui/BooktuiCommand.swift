@@ -93,5 +93,7 @@ struct BooktuiCommand: ParsableCommand {
         let resuming = ((try? store.load(server: client.server)) ?? nil) != nil
         app.reset(to: LoginScreen(resuming: resuming))
         app.run(terminal: CursesTerminal(monochrome: noColor))
+        // The terminal is already restored here.
+        if app.exitStatus != 0 { throw ExitCode(app.exitStatus) }
     }
 }

@@ -23,6 +23,8 @@ struct ScreenTests {
         #expect(g.text.contains("at least 80x24"))
         a.handle(.char("q"), size: (20, 70))            // keys wait until it grows
         #expect(a.running)
+        a.handle(.ctrl("c"), size: (20, 70))            // Ctrl-C quits even then, as interrupted
+        #expect(!a.running && a.exitStatus == 130)
         a.cancelAll()
     }
 

@@ -9,7 +9,7 @@ extension BooktuiCommand {
     /// single sign-on through the browser or a device code.
     struct Login: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Sign in: a local account (password on standard input) or single sign-on (--sso).")
+            abstract: "Sign in: a local account (password prompted for at a terminal, else read from standard input) or single sign-on (--sso).")
         @OptionGroup var options: ServerOptions
         /// A local account's username (its password comes on standard input).
         @Option(name: .long, help: "The username of a local account.") var username: String?
@@ -43,7 +43,7 @@ extension BooktuiCommand {
             bootstrapLogging()
             let (client, _) = try options.makeClient()
             if sso { return try runSSO(client) }
-            guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+            guard let line = PasswordPrompt.read(), !line.isEmpty else {
                 throw ValidationError("Give the password on standard input.")
             }
             let user = username ?? ""
