@@ -74,7 +74,8 @@ def test_refresh_rotates_and_blacklists_the_old_token(server):
     again = requests.post(server.url + "/api/token/refresh/", json={"refresh": api.refresh_token})
     assert again.status_code == 401
     assert again.json()["code"] == "token_not_valid"
-    assert requests.post(server.url + "/api/token/refresh/", json={"refresh": body["refresh"]}).status_code == 200
+    # Replaying a rotated-out token is the sign of theft: the whole sign-in ends (RFC 9700 §4.14).
+    assert requests.post(server.url + "/api/token/refresh/", json={"refresh": body["refresh"]}).status_code == 401
 
 
 def test_refresh_refuses_an_access_token_and_garbage(server):
