@@ -31,6 +31,7 @@ public func configure(_ app: Application) async throws {
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
+        try await SQLiteTuning.apply(app)
     case .postgres(let url):
         app.databases.use(try .postgres(url: url, sqlLogLevel: .debug), as: .psql)
     }
