@@ -42,3 +42,49 @@ def test_parallel_writes_through_two_processes_on_one_sqlite_file_all_succeed(ma
     assert "locked" not in first.log_text() + second.log_text()
     titles = {b["title"] for b in api.get("/api/books/").json()}
     assert titles == {f"Parallel {i}" for i in range(len(targets))}
+
+
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_a_login_storm_past_the_bound_gets_503_and_starves_no_one(make_server, kind):
+    # One hashing thread and one waiting login: the bound, small enough to pass with 40 logins at once.
+    srv = make_server(kind=kind, env={"PASSWORD_HASH_THREADS": "1", "PASSWORD_HASH_QUEUE": "1",
+                                      "PASSWORD_HASH_COST": "10"})
+    reader = signup(srv)
+    reader.post("/api/books/", json={"title": "Still here", "author": "R", "published_year": 1999})
+    storm_user = signup(srv)
+
+    def login(_):
+        r = requests.post(srv.url + "/api/token/", json={"username": storm_user.username, "password": STRONG_PASSWORD},
+                          timeout=120)
+        return r.status_code, r.headers.get("Retry-After"), r.json()
+
+    stop = threading.Event()
+    reads = []
+
+    def keep_reading():
+        while not stop.is_set():
+            r = reader.get("/api/books/")
+            reads.append((r.status_code, [b["title"] for b in r.json()] if r.status_code == 200 else r.text))
+
+    watcher = threading.Thread(target=keep_reading)
+    watcher.start()
+    try:
+        with ThreadPoolExecutor(max_workers=40) as pool:
+            results = list(pool.map(login, range(40)))
+    finally:
+        stop.set()
+        watcher.join()
+
+    statuses = [status for status, _, _ in results]
+    assert set(statuses) <= {200, 503}, statuses
+    assert statuses.count(200) >= 1, statuses
+    busy = [(retry, body) for status, retry, body in results if status == 503]
+    assert busy, statuses
+    for retry, body in busy:
+        assert retry is not None and int(retry) >= 1, retry
+        assert body["code"] == "password_hashing_busy" and "Try again" in body["detail"], body
+    # The other user was served all along, with their books.
+    assert reads and all(read == (200, ["Still here"]) for read in reads), reads[:3]
+    # A refused login is not a failed one: the user can sign in right after the storm.
+    assert requests.post(srv.url + "/api/token/", json={"username": storm_user.username, "password": STRONG_PASSWORD},
+                         timeout=60).status_code == 200

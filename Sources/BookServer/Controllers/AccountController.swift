@@ -35,7 +35,7 @@ struct AccountController {
               case .value(let secret?) = password else { throw r.errors }
 
         let user = User(username: name, email: address.lowercased(),
-                        passwordHash: try await req.password.async.hash(secret), isActive: false)
+                        passwordHash: try await req.passwordHasher.hash(secret), isActive: false)
         let roles = req.application.config.defaultRoles
         do {
             try await req.db.transaction { db in
@@ -121,7 +121,7 @@ struct AccountController {
         let new = r.string("new_password")
         try r.errors.throwIfAny()
         guard case .value(let o?) = old, case .value(let n?) = new else { throw r.errors }
-        guard try await req.password.async.verify(o, created: principal.user.passwordHash) else {
+        guard try await req.passwordHasher.verify(o, created: principal.user.passwordHash) else {
             throw FieldErrors("old_password", "Your old password was entered incorrectly. Please enter it again.")
         }
         try await LocalAccounts.setPassword(n, for: principal.user, field: "new_password", req)
