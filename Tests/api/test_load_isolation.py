@@ -88,3 +88,23 @@ def test_a_login_storm_past_the_bound_gets_503_and_starves_no_one(make_server, k
     # A refused login is not a failed one: the user can sign in right after the storm.
     assert requests.post(srv.url + "/api/token/", json={"username": storm_user.username, "password": STRONG_PASSWORD},
                          timeout=60).status_code == 200
+
+
+def test_search_matches_percent_underscore_and_bang_literally(server):
+    api = signup(server)
+    for title in ["100% Pure", "snake_case", "Wow!", "plain words"]:
+        assert api.post("/api/books/", json={"title": title, "author": "Lit", "published_year": 2000}).status_code == 201
+
+    def found(term):
+        return sorted(b["title"] for b in api.get("/api/books/", params={"search": term}).json())
+
+    assert found("%") == ["100% Pure"]
+    assert found("_") == ["snake_case"]
+    assert found("e_c") == ["snake_case"]
+    assert found("0%") == ["100% Pure"]
+    assert found("w!") == ["Wow!"]
+    assert found("!") == ["Wow!"]
+    assert found("a%e") == []
+    assert found("lit") == ["100% Pure", "Wow!", "plain words", "snake_case"]  # wildcards still work around the term
+    page = api.get("/api/books/", params={"search": "%", "page_size": 10}).json()
+    assert page["count"] == 1 and [b["title"] for b in page["results"]] == ["100% Pure"]
