@@ -4,14 +4,18 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 PREFIX ?= /usr/local
 PORT ?= 8000
 
-.PHONY: all build release run server test test-setup test-swift test-python bench clean install uninstall man
+.PHONY: all build build-deps release run server test test-setup test-swift test-python bench clean install uninstall man
 
 all: build
 
-build:
+build: build-deps
 	swift build
 
-release:
+## The C libraries the build links (ncursesw, YAZ), installed with apt-get when missing.
+build-deps:
+	scripts/build-deps.sh
+
+release: build-deps
 	swift build -c release
 
 ## make run: the server on SQLite with its local mailbox (data/), and booktui against it.
@@ -56,7 +60,7 @@ MAN1DIR = $(DESTDIR)$(PREFIX)/share/man/man1
 man:
 	swift package plugin generate-manual --configuration debug
 
-install: man
+install: build-deps man
 	swift build $(RELEASE_FLAGS)
 	install -d "$(BINDIR)" "$(MAN1DIR)"
 	bin="$$(swift build $(RELEASE_FLAGS) --show-bin-path)"; \

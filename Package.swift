@@ -21,6 +21,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
+        // The e-mail address rule the server, the client and the SMTP layer share (no dependencies).
+        .target(name: "PlainEmail"),
+
         // The backend API: Vapor + Fluent, SQLite or PostgreSQL.
         .target(
             name: "BookServer",
@@ -32,7 +35,15 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                "CYaz",
+                "PlainEmail",
             ]
+        ),
+        // Index Data's YAZ (ZOOM C API) for ISBN lookups in library catalogues over Z39.50 and SRU.
+        .systemLibrary(
+            name: "CYaz",
+            pkgConfig: "yaz",
+            providers: [.apt(["libyaz-dev"]), .brew(["yaz"])]
         ),
         .executableTarget(name: "book-server", dependencies: ["BookServer"]),
 
@@ -44,6 +55,7 @@ let package = Package(
                 // SHA-256 for PKCE and RSA for ID token signatures (Foundation has neither on Linux).
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
+                "PlainEmail",
             ]
         ),
         .systemLibrary(
@@ -61,7 +73,7 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "BookServerTests", dependencies: ["BookServer"]),
+        .testTarget(name: "BookServerTests", dependencies: ["BookServer", "PlainEmail"]),
         .testTarget(
             name: "BookClientTests",
             dependencies: ["BookClient", .product(name: "CryptoExtras", package: "swift-crypto")]

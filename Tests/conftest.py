@@ -202,8 +202,13 @@ class Server:
             "MAIL_DIR": str(self.mail_dir),
             "PASSWORD_HASH_COST": "4",
             "LOG_LEVEL": "info",
+            # No ISBN lookup unless a test asks for it: Open Library (the default source) cannot be
+            # reached from here, and with lookup on booktui's add form starts at ISBN.
+            "ISBN_SOURCES": "",
         }
         self.env.update(env or {})
+        # A variable given as None is left unset, to see the server's own default.
+        self.env = {k: v for k, v in self.env.items() if v is not None}
         self.log_path = self.workdir / f"server-{self.port}.log"
         self.process = None
 

@@ -43,6 +43,15 @@ public enum APIError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Why the server could not be reached (nothing came back, or not in time); nil for an answer.
+    public var unreachableReason: String? {
+        switch self {
+        case .unreachable(let m): m
+        case .timeout: "no answer in time"
+        default: nil
+        }
+    }
+
     /// Messages for one field, if this is a validation error.
     public func messages(for field: String) -> [String] {
         if case .validation(let f) = self { return f[field] ?? [] }

@@ -1,4 +1,5 @@
 import Foundation
+import PlainEmail
 
 /// What logging out achieved.
 public struct LogoutResult: Sendable, Equatable {
@@ -26,7 +27,7 @@ extension BookClient {
                                 deviceAuthorization: oidc["device_authorization"] as? Bool ?? true)
         }
         return AuthConfig(local: o["local"] as? Bool ?? true, registration: o["registration"] as? Bool ?? false,
-                          oidc: advert, extended: true)
+                          oidc: advert, extended: true, isbnLookup: o["isbn_lookup"] as? Bool ?? false)
     }
 
     /// Signs in with a local account and stores the tokens.
@@ -71,6 +72,7 @@ extension BookClient {
     }
 
     public func register(username: String, email: String, password: String) async throws -> RegisteredUser {
+        try Self.requirePlainEmail(email)
         let r = try await call("POST", "/api/register/", json: ["username": username, "email": email, "password": password])
         if r.status == 404 { throw APIError.notFound("This server has no registration in its API; register on its web site") }
         try Self.expect(r, 201, 200)
@@ -84,11 +86,13 @@ extension BookClient {
     }
 
     public func resendActivation(email: String) async throws {
+        try Self.requirePlainEmail(email)
         let r = try await call("POST", "/api/register/resend/", json: ["email": email])
         try Self.expect(r, 202, 200, 204)
     }
 
     public func requestPasswordReset(email: String) async throws {
+        try Self.requirePlainEmail(email)
         let r = try await call("POST", "/api/password-reset/", json: ["email": email])
         try Self.expect(r, 202, 200, 204)
     }
@@ -117,9 +121,21 @@ extension BookClient {
     }
 
     public func updateProfile(_ u: ProfileUpdate) async throws -> Profile {
-        let r = try await authed("PATCH", "/api/profile/",
-                                 json: ["email": u.email, "first_name": u.firstName, "last_name": u.lastName])
+        try Self.requirePlainEmail(u.email)
+        var body: [String: Any] = ["email": u.email, "first_name": u.firstName, "last_name": u.lastName]
+        if let password = u.currentPassword, !password.isEmpty { body["current_password"] = password }
+        let r = try await authed("PATCH", "/api/profile/", json: body)
         try Self.expect(r, 200)
         return try Self.decode(Profile.self, r)
+    }
+}
+
+extension BookClient {
+    /// The server's rule for an address (a plain `local@domain`, see `PlainEmail`), so the TUI can
+    /// say what is wrong before anything is sent.
+    public static func isPlainEmail(_ address: String) -> Bool { PlainEmail.isValid(address) }
+
+    static func requirePlainEmail(_ address: String) throws {
+        guard isPlainEmail(address) else { throw APIError.validation(["email": ["Enter a valid email address."]]) }
     }
 }

@@ -110,13 +110,16 @@ public struct Profile: Codable, Sendable, Equatable {
     public var bookCount: Int?
     public var roles: [String]?
     public var authSource: String?
+    /// A new e-mail address waiting to be confirmed from its mailbox (our server's extension).
+    public var pendingEmail: String?
 
     public init(id: Int, username: String, email: String? = nil, firstName: String? = nil, lastName: String? = nil,
                 dateJoined: String? = nil, lastLogin: String? = nil, bookCount: Int? = nil,
-                roles: [String]? = nil, authSource: String? = nil) {
+                roles: [String]? = nil, authSource: String? = nil, pendingEmail: String? = nil) {
         self.id = id; self.username = username; self.email = email; self.firstName = firstName
         self.lastName = lastName; self.dateJoined = dateJoined; self.lastLogin = lastLogin
         self.bookCount = bookCount; self.roles = roles; self.authSource = authSource
+        self.pendingEmail = pendingEmail
     }
 
     /// Whether the user may add, change and delete books. The seed's API does not know roles
@@ -129,8 +132,11 @@ public struct ProfileUpdate: Sendable, Equatable {
     public var email: String
     public var firstName: String
     public var lastName: String
-    public init(email: String, firstName: String, lastName: String) {
+    /// The current password; the server asks for it when the e-mail address changes.
+    public var currentPassword: String?
+    public init(email: String, firstName: String, lastName: String, currentPassword: String? = nil) {
         self.email = email; self.firstName = firstName; self.lastName = lastName
+        self.currentPassword = currentPassword
     }
 }
 
@@ -143,9 +149,13 @@ public struct AuthConfig: Sendable, Equatable {
     public var oidc: OIDCAdvert?
     /// False when the server is the seed's backend (no extensions).
     public var extended: Bool
+    /// The server looks ISBNs up in library catalogues or Open Library (`/api/lookup/isbn/`).
+    public var isbnLookup: Bool
 
-    public init(local: Bool = true, registration: Bool = false, oidc: OIDCAdvert? = nil, extended: Bool = false) {
+    public init(local: Bool = true, registration: Bool = false, oidc: OIDCAdvert? = nil, extended: Bool = false,
+                isbnLookup: Bool = false) {
         self.local = local; self.registration = registration; self.oidc = oidc; self.extended = extended
+        self.isbnLookup = isbnLookup
     }
 
     public static let seed = AuthConfig()

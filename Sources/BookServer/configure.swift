@@ -45,6 +45,11 @@ public func configure(_ app: Application) async throws {
     app.migrations.add(CreateOutboxMessage())
     app.migrations.add(CreateRevokedSession())
     app.migrations.add(AddBookOrderingIndexes())
+    app.migrations.add(AddAccountSecurity())
+    app.migrations.add(SQLiteKeepUserIDs())
+    app.migrations.add(UniqueLocalEmail())
+    app.migrations.add(CreateISBNLookup())
+    app.migrations.add(RefoldSearchText())
 
     // services
     let cost = Int(ProcessInfo.processInfo.environment["PASSWORD_HASH_COST"] ?? "") ?? 12
@@ -61,6 +66,9 @@ public func configure(_ app: Application) async throws {
         FileMailbox(directory: config.mailDir)
     }
     app.mailer = Mailer(transport: transport, from: config.mailFrom, logger: app.logger)
+    if let lookup = config.lookup {
+        await app.useISBNLookup(ISBNLookup(settings: lookup, logger: app.logger))
+    }
     if let oidc = config.oidc {
         app.oidc = OIDCService(config: oidc, effects: .live(client: app.client), logger: app.logger)
     }

@@ -27,6 +27,10 @@ func routes(_ app: Application) throws {
     authenticated.get("profile", use: profile.show)
     authenticated.put("profile", use: profile.replace)
     authenticated.patch("profile", use: profile.update)
+    api.post("profile", "email", "confirm", use: accounts.confirmEmail)
+
+    // MARK: ISBN lookup (Open Library, library catalogues over Z39.50 and SRU)
+    authenticated.get("lookup", "isbn", ":isbn", use: LookupController().isbn)
 
     // MARK: OpenID Connect (answers 404 without OIDC_ISSUER)
     api.post("oidc", "backchannel-logout", use: BackchannelLogoutController().logout)
@@ -41,4 +45,5 @@ func routes(_ app: Application) throws {
     app.get("activate", ":uid", ":token", use: web.activate)
     app.get("reset", ":uid", ":token", use: web.resetForm)
     app.post("reset", ":uid", ":token", use: web.reset)
+    app.get("confirm-email", ":uid", ":token", use: web.confirmEmail)
 }

@@ -61,6 +61,19 @@ static inline void cn_install_signal_handlers(void) {
     }
 }
 
+/* Whether the terminal that $TERM names can be driven full-screen: terminfo knows it, and it can
+   move the cursor and clear the screen (TERM=dumb, or an unknown name, cannot). Reads the terminfo
+   entry only; the terminal itself is not touched. setupterm and tigetstr are declared here as
+   term.h declares them, so that term.h's many macros stay out of Swift's way. */
+extern int setupterm(const char *, int, int *);
+extern char *tigetstr(const char *);
+static inline int cn_terminal_usable(void) {
+    int err = 0;
+    if (setupterm(NULL, 1, &err) != 0) return 0;
+    char *cup = tigetstr("cup"), *clear = tigetstr("clear");
+    return cup != NULL && cup != (char *)-1 && clear != NULL && clear != (char *)-1;
+}
+
 /* wcwidth for one Unicode scalar (-1 for non-printable). */
 static inline int cn_wcwidth(unsigned int c) { return wcwidth((wchar_t)c); }
 #endif

@@ -22,14 +22,16 @@ struct ServerOptions: ParsableArguments {
     }
 
     /// Opens the token store and the client; explains and fails if the token files are open to others.
-    func makeClient() throws -> (BookClient, TokenStore) {
+    /// - Parameter remember: whether a server named here becomes the one used next time; only
+    ///   signing in (the TUI, `login`) says so, not a look with `status` or a `logout`.
+    func makeClient(remember: Bool = true) throws -> (BookClient, TokenStore) {
         let env = ProcessInfo.processInfo.environment
         let store = TokenStore(directory: TokenStore.defaultDirectory(environment: env))
         do {
             try store.checkPermissions()
             let explicit = server ?? env["BOOKTUI_SERVER"].flatMap { $0.isEmpty ? nil : $0 }
             let url = explicit ?? store.lastServer() ?? "http://127.0.0.1:8000"
-            if explicit != nil { try store.setLastServer(url) }
+            if explicit != nil && remember { try store.setLastServer(url) }
             return (try BookClient(server: url, store: store, timeout: timeout), store)
         } catch let e as TokenStoreError {
             FileHandle.standardError.write(Data("booktui: \(e.description)\n".utf8))
@@ -82,6 +84,10 @@ struct BooktuiCommand: ParsableCommand {
     func run() throws {
         bootstrapLogging(tui: true)
         let (client, store) = try options.makeClient()
+        if let why = CursesTerminal.unusableReason(environment: ProcessInfo.processInfo.environment) {
+            FileHandle.standardError.write(Data("booktui: \(why).\n".utf8))
+            throw ExitCode(1)
+        }
         let noColor = monochrome || !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         let app = App(client: client, drafts: DraftStore(store: store))
         app.reset(to: LoginScreen())

@@ -70,7 +70,7 @@ struct LiveServerTests {
         _ = try await c.createBook(BookDraft(title: "三体", author: "刘慈欣", publishedYear: 2008))
         _ = try await c.createBook(BookDraft(title: "Le Petit Prince", author: "Antoine de Saint-Exupéry", publishedYear: 1943))
         do {
-            _ = try await c.createBook(BookDraft(title: String(repeating: "x", count: 101), author: "A", publishedYear: 99_999))
+            _ = try await c.createBook(BookDraft(title: String(repeating: "x", count: 256), author: "A", publishedYear: 99_999))
             Issue.record("an invalid book was accepted")
         } catch let e as APIError {
             #expect(!e.messages(for: "title").isEmpty && !e.messages(for: "published_year").isEmpty)
@@ -146,14 +146,18 @@ struct LiveServerTests {
         let stored = try #require(try store.load(server: server.url))
         #expect(stored.access == second.access && stored.refresh == second.refresh)
 
-        // the rotated-out refresh token is dead on the server
-        let stale = try BookClient(server: server.url, store: nil)
-        await stale.adopt(first)
-        await #expect(throws: APIError.signedOut) { try await stale.refreshNow() }
-
         // a second client on the same store takes over the session
         let again = try BookClient(server: server.url, store: store)
         #expect(try await again.profile().username == user)
+
+        // the rotated-out refresh token is dead on the server, and replaying it (a stolen copy)
+        // ends the whole sign-in: the current tokens stop working too
+        let stale = try BookClient(server: server.url, store: nil)
+        await stale.adopt(first)
+        await #expect(throws: APIError.signedOut) { try await stale.refreshNow() }
+        let fresh = try BookClient(server: server.url, store: nil)
+        await fresh.adopt(second)
+        await #expect(throws: APIError.signedOut) { try await fresh.refreshNow() }
     }
 
     @Test func tokenFileIsPrivateAndRefusedWhenOpen() async throws {

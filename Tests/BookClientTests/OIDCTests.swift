@@ -179,9 +179,17 @@ struct LoopbackListenerTests {
         // setup
         let l = try LoopbackListener()
         #expect(l.redirectURI.hasPrefix("http://127.0.0.1:") && l.port > 0)
-        let waiting = Task.detached {
-            try l.waitForCallback(timeout: 20) { t in
-                t.hasSuffix("&state=s") ? (200, "you can close this tab", true) : (400, "not this sign-in", false)
+        // The listener blocks while it waits: on a thread of its own, not one of the two the
+        // test pool has on this machine (URLSession below needs those).
+        let waiting = Task {
+            try await withCheckedThrowingContinuation { (k: CheckedContinuation<String, Error>) in
+                Thread.detachNewThread {
+                    k.resume(with: Result {
+                        try l.waitForCallback(timeout: 20) { t in
+                            t.hasSuffix("&state=s") ? (200, "you can close this tab", true) : (400, "not this sign-in", false)
+                        }
+                    })
+                }
             }
         }
         // exercise

@@ -100,7 +100,8 @@ import Testing
             let profile = ProfileDTO(
                 id: n, username: text, email: "\(n)@example.org", first_name: text, last_name: "",
                 date_joined: Self.dates[n % Self.dates.count], last_login: Self.dates[(n + 3) % Self.dates.count],
-                book_count: n * 1000, roles: n % 2 == 0 ? [] : ["librarian", text], auth_source: "local")
+                book_count: n * 1000, roles: n % 2 == 0 ? [] : ["librarian", text], auth_source: "local",
+                pending_email: n % 3 == 0 ? nil : text)
             #expect(try sameDocument(profile))
         }
     }

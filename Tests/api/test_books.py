@@ -101,3 +101,28 @@ def test_unicode_titles_round_trip_and_search(server):
     add(api, title="Cien años de soledad", author="García Márquez")
     assert [b["author"] for b in api.get("/api/books/?search=猫").json()] == ["夏目漱石"]
     assert [b["title"] for b in api.get("/api/books/?search=AÑOS").json()] == ["Cien años de soledad"]
+
+
+def test_search_finds_a_book_by_any_form_of_its_isbn(server):
+    api = signup(server)
+    add(api, title="Dune", isbn="978-0-441-17271-9")
+    add(api, title="Other", isbn="9780306406157")
+    # The ISBN-10 printed on the book, with and without hyphens, a lower-case x, part of it.
+    for term in ["0-441-17271-7", "0441172717", "978-0-441-17271-9", "9780441172719", "0 441 17271 7", "044117271"]:
+        assert [b["title"] for b in api.get("/api/books/", params={"search": term}).json()] == ["Dune"], term
+    add(api, title="Ten with X", isbn="0-8044-2957-X")
+    assert [b["title"] for b in api.get("/api/books/", params={"search": "080442957x"}).json()] == ["Ten with X"]
+
+
+def test_search_ignores_case_and_accents(server):
+    api = signup(server)
+    add(api, title="Zazie dans le métro", author="Raymond Queneau")
+    add(api, title="Wuthering Heights", author="Emily Brontë")
+    add(api, title="Kierkegaard", author="Søren Kierkegaard")
+    def titles(term):
+        return [b["title"] for b in api.get("/api/books/", params={"search": term}).json()]
+    assert titles("metro") == ["Zazie dans le métro"]
+    assert titles("MÉTRO") == ["Zazie dans le métro"]
+    assert titles("bronte") == ["Wuthering Heights"]
+    assert titles("brontë") == ["Wuthering Heights"]
+    assert titles("soren") == ["Kierkegaard"]

@@ -149,3 +149,33 @@ def test_a_hanging_server_never_freezes_the_screen_and_Esc_cancels(tui):
         pane.wait_exit()
     finally:
         silent.close()
+
+
+def test_changing_the_email_asks_for_the_password_and_keeps_what_was_typed(sqlite_server, tui):
+    api = signup(sqlite_server)
+    new = f"{unique_name('moved')}@example.org"
+    pane = tui(sqlite_server, 100, 30)
+    login_with_cli(pane, sqlite_server, api, STRONG_PASSWORD)
+    pane.run_booktui()
+    pane.keys("p")
+    pane.wait_for(f"Profile of {api.username}", api.email)
+    pane.keys("e")
+    pane.wait_for("Edit your details", "Password")
+    pane.keys("C-u"); pane.type(new)
+    pane.keys("C-s")
+    screen = pane.wait_for("your password, to change the e-mail address")
+    assert new in screen
+    # a wrong password: the server's answer beside the field, the new address still there
+    pane.keys("C-u"); pane.type("not-my-password-1")
+    pane.keys("C-s")
+    screen = pane.wait_for("Your password was entered incorrectly")
+    assert new in screen
+    pane.keys("C-u"); pane.type(STRONG_PASSWORD)
+    pane.keys("C-s")
+    pane.wait_for(f"Saved. The new e-mail counts once you open the link sent to {new}.")
+    assert api.get("/api/profile/").json()["email"] == api.email
+    link = mail_link(sqlite_server.mailbox.wait_for(new, "Confirm your new"), "confirm-email")
+    assert requests.get(link).status_code == 200
+    assert api.get("/api/profile/").json()["email"] == new
+    pane.keys("q", "q")
+    pane.wait_exit()

@@ -162,3 +162,19 @@ def test_token_files_open_to_others_are_refused(sqlite_server, xdg, target, mode
 
     os.chmod(path, 0o700 if target == "booktui" else 0o600)
     assert booktui_cli(xdg, "status", server=sqlite_server).returncode == 0
+
+
+def test_status_elsewhere_keeps_the_remembered_server_and_says_hours(sqlite_server, make_server, xdg):
+    import re
+    api = signup(sqlite_server)
+    login(xdg, sqlite_server, api)                     # signing in remembers this server
+    other = make_server()
+    r = booktui_cli(xdg, "status", "--server", other.url)
+    assert r.stdout.startswith(f"Server:         {other.url}\n") and "Not signed in." in r.stdout
+    assert r.returncode == 1
+    r = booktui_cli(xdg, "status")                     # neither --server nor $BOOKTUI_SERVER
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.startswith(f"Server:         {sqlite_server.url}\n"), r.stdout
+    # A day-long refresh token is said in hours, not in thousands of minutes.
+    refresh = next(l for l in r.stdout.splitlines() if l.startswith("Refresh token:"))
+    assert re.search(r"\(in (\d+ d( \d+ h)?|\d+ h( \d+ min)?)\)$", refresh), refresh

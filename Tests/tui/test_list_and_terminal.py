@@ -5,7 +5,7 @@ import signal
 
 import pytest
 
-from conftest import STRONG_PASSWORD, signup, wait_until
+from conftest import BOOKTUI_BIN, STRONG_PASSWORD, signup, wait_until
 from tuiharness import login_with_cli, seed_books, tui  # noqa: F401  (fixture)
 
 
@@ -136,3 +136,13 @@ def test_a_book_being_typed_survives_the_terminal_going_away(sqlite_server, tui,
     wait_until(lambda: not draft.exists(), 10, what="the draft to be removed")
     pane.keys("q")
     pane.wait_exit()
+
+
+@pytest.mark.parametrize("term", ["dumb", "no-such-terminal"])
+def test_a_terminal_that_cannot_do_full_screen_is_refused_in_one_line(sqlite_server, tui, term):
+    pane = tui(sqlite_server, 100, 30)
+    pane.shell(f"TERM={term} {BOOKTUI_BIN} 2> err.txt; echo $? > rc.txt")
+    assert (pane.workdir / "rc.txt").read_text().strip() == "1"
+    err = (pane.workdir / "err.txt").read_text()
+    assert err.count("\n") == 1, err
+    assert f"TERM={term}" in err and "TERM=xterm-256color" in err, err

@@ -24,11 +24,15 @@ struct BearerAuthenticator: AsyncMiddleware {
             throw APIError.invalidAccessToken()
         }
         let found = try await LocalAuthQuery.run(claims, on: request.db)
-        if let reason = found.revokedBecause { throw APIError.invalidAccessToken(reason) }
+        if let revoked = found.revokedBy { throw revoked }
         guard let user = found.user else {
             throw APIError(.unauthorized, "User not found", code: "user_not_found")
         }
         guard user.isActive else { throw APIError(.unauthorized, "User is inactive", code: "user_inactive") }
+        // The account's token key: a token never opens another account that got the same id.
+        guard (claims.key ?? "") == user.tokenKey else {
+            throw APIError(.unauthorized, "User not found", code: "user_not_found")
+        }
         return Principal(account: user, roles: found.roles, source: .local, tokenID: claims.jti, tokenExpiresAt: claims.expiresAt)
     }
 
@@ -56,24 +60,30 @@ struct BearerAuthenticator: AsyncMiddleware {
 /// one per role: `revoked_<n>` flags of `revocations`, the user's columns (NULL when there is no such
 /// user) and `role`.
 enum LocalAuthQuery {
-    /// A check that makes a token unusable, and the message simplejwt-style clients get for it.
+    /// A check that makes a token unusable, and what the client gets for it.
     struct Revocation {
-        var reason: String
+        var error: APIError
         var condition: SQLQueryString
     }
 
     /// Every per-request revocation of a local access token, checked in this order.
-    /// One more way to revoke (a token family, a session) is one more line here.
+    /// One more way to revoke is one more entry here.
     static func revocations(_ claims: LocalTokenClaims) -> [Revocation] {
-        [
-            Revocation(reason: "Token is blacklisted",
+        var checks = [
+            Revocation(error: .invalidAccessToken("Token is blacklisted"),
                        condition: "EXISTS (SELECT 1 FROM blacklisted_tokens WHERE jti = \(bind: claims.jti))"),
         ]
+        // The sign-in (token family) ended; tokens from before families have none.
+        if let family = LocalAccounts.family(of: claims) {
+            checks.append(Revocation(error: LocalAccounts.signedOut,
+                                     condition: "EXISTS (SELECT 1 FROM revoked_token_families WHERE family = \(bind: family))"))
+        }
+        return checks
     }
 
     struct Result {
-        /// The first revocation that covers the token, if any.
-        var revokedBecause: String?
+        /// What the first revocation that covers the token answers, if any.
+        var revokedBy: APIError?
         var user: UserRecord?
         var roles: Set<String>
     }
@@ -89,14 +99,14 @@ enum LocalAuthQuery {
         query += "FROM (SELECT 1 AS one) AS one LEFT JOIN users AS u ON u.id = \(bind: claims.user_id) "
         query += "LEFT JOIN user_roles AS r ON r.user_id = u.id ORDER BY r.role"
         let rows = try await sql.raw(query).all()
-        guard let first = rows.first else { return Result(revokedBecause: nil, user: nil, roles: []) }
+        guard let first = rows.first else { return Result(revokedBy: nil, user: nil, roles: []) }
         for (n, check) in checks.enumerated() {
             if try first.decode(column: "revoked_\(n)", as: Int.self) != 0 {
-                return Result(revokedBecause: check.reason, user: nil, roles: [])
+                return Result(revokedBy: check.error, user: nil, roles: [])
             }
         }
-        guard try !first.decodeNil(column: "u_id") else { return Result(revokedBecause: nil, user: nil, roles: []) }
+        guard try !first.decodeNil(column: "u_id") else { return Result(revokedBy: nil, user: nil, roles: []) }
         let roles = try rows.compactMap { try $0.decode(column: "role", as: String?.self) }
-        return Result(revokedBecause: nil, user: try UserRecord(row: first, prefix: "u_"), roles: Set(roles))
+        return Result(revokedBy: nil, user: try UserRecord(row: first, prefix: "u_"), roles: Set(roles))
     }
 }

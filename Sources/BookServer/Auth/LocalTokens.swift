@@ -8,6 +8,10 @@ public struct LocalTokenClaims: JWTPayload, Equatable {
     public var iat: Int
     public var jti: String
     public var user_id: Int
+    /// The sign-in the token descends from (the first refresh token's `jti`); absent in old tokens.
+    public var fam: String?
+    /// The account's token key (`User.tokenKey`); absent in tokens of accounts that have none.
+    public var key: String?
 
     public func verify(using algorithm: some JWTAlgorithm) throws {
         guard exp > Int(Date().timeIntervalSince1970) else {
@@ -34,15 +38,19 @@ public struct LocalTokens: Sendable {
         self.refreshLifetime = refreshLifetime
     }
 
-    public func make(_ kind: Kind, userID: Int, now: Date = Date()) -> LocalTokenClaims {
+    public func make(_ kind: Kind, userID: Int, family: String? = nil, key: String? = nil,
+                     now: Date = Date()) -> LocalTokenClaims {
         let iat = Int(now.timeIntervalSince1970)
         return LocalTokenClaims(
             token_type: kind.rawValue,
             exp: iat + (kind == .access ? accessLifetime : refreshLifetime),
             iat: iat,
             jti: UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased(),
-            user_id: userID)
+            user_id: userID, fam: family, key: key?.isEmpty == true ? nil : key)
     }
+
+    /// How long a family can outlive its last refresh: the longest a token of it can stay unexpired.
+    public var familyLifetime: Int { refreshLifetime + accessLifetime }
 
     public func sign(_ claims: LocalTokenClaims) async throws -> String {
         try await keys.sign(claims, header: ["typ": "JWT"])

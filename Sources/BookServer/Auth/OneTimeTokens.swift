@@ -6,7 +6,7 @@ import Foundation
 /// expires or once the state it was made from changes (the account is activated, the password is
 /// changed, the user logs in). That is what makes each one work once.
 public struct OneTimeTokens: Sendable {
-    public enum Purpose: String, Sendable { case activation, reset }
+    public enum Purpose: String, Sendable { case activation, reset, emailChange }
 
     let secret: SymmetricKey
     let lifetime: Int
@@ -33,10 +33,15 @@ public struct OneTimeTokens: Sendable {
     }
 
     private func mac(_ purpose: Purpose, _ user: User, _ ts: Int) -> String {
-        let state = [
-            purpose.rawValue, String(user.id ?? 0), user.passwordHash, String(user.isActive),
-            user.lastLogin.map { String(Int($0.timeIntervalSince1970)) } ?? "", String(ts),
-        ].joined(separator: "|")
+        var fields = [purpose.rawValue, String(user.id ?? 0), user.passwordHash]
+        if purpose == .emailChange {
+            // Confirms only the address it was sent to, while it is pending; a login meanwhile is fine.
+            fields += [user.email, user.pendingEmail ?? ""]
+        } else {
+            fields += [String(user.isActive), user.lastLogin.map { String(Int($0.timeIntervalSince1970)) } ?? ""]
+        }
+        fields.append(String(ts))
+        let state = fields.joined(separator: "|")
         let code = HMAC<SHA256>.authenticationCode(for: Data(state.utf8), using: secret)
         return code.prefix(20).map { String(format: "%02x", $0) }.joined()
     }

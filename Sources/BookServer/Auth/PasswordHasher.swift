@@ -13,6 +13,9 @@ import Vapor
 /// `PASSWORD_HASH_THREADS` (default: half the cores, at least 1) and `PASSWORD_HASH_QUEUE`
 /// (default: 8 per thread) set the bound.
 public final class PasswordHasherPool: Sendable {
+    /// The `code` of the `503` a request gets when the queue is full.
+    public static let busyCode = "password_hashing_busy"
+
     public let threads: Int
     public let queue: Int
     private let hasher: any PasswordHasher
@@ -63,7 +66,7 @@ public final class PasswordHasherPool: Sendable {
             // Long enough for the admitted ones to be through.
             let seconds = max(1, Int((Double(limit) * average / Double(threads)).rounded(.up)))
             throw APIError(.serviceUnavailable, "Too many sign-ins at once. Try again in \(seconds) seconds.",
-                           code: "password_hashing_busy", headers: ["Retry-After": String(seconds)])
+                           code: Self.busyCode, headers: ["Retry-After": String(seconds)])
         }
         defer { state.withLockedValue { $0.admitted -= 1 } }
         let started = NIODeadline.now()

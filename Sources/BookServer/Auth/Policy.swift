@@ -1,7 +1,7 @@
 /// The one rule book for who may do what, for local and OIDC users alike.
 public struct Policy: Sendable {
     public enum Action: String, Sendable, CaseIterable {
-        case readOwnBooks, createBook, changeBook, deleteBook, readProfile, changeProfile
+        case readOwnBooks, createBook, changeBook, deleteBook, readProfile, changeProfile, lookUpISBN
     }
 
     /// The role that may catalogue: create, change and delete books.
@@ -13,7 +13,7 @@ public struct Policy: Sendable {
     public func requiredRole(for action: Action) -> String? {
         switch action {
         case .createBook, .changeBook, .deleteBook: Self.librarianRole
-        case .readOwnBooks, .readProfile, .changeProfile: nil
+        case .readOwnBooks, .readProfile, .changeProfile, .lookUpISBN: nil
         }
     }
 

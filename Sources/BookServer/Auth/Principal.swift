@@ -47,11 +47,13 @@ public struct UserRecord: Sendable, Equatable {
     public var oidcSubject: String?
     public var dateJoined: Date?
     public var lastLogin: Date?
+    public var tokenKey: String
+    public var pendingEmail: String?
 
     /// The `SELECT` list that `init(row:prefix:)` reads, each column `AS <prefix><name>`.
     static func columns(of table: String, prefix: String) -> String {
         ["id", "username", "email", "first_name", "last_name", "password_hash", "is_active", "auth_source",
-         "oidc_subject", "date_joined", "last_login"].map { "\(table).\($0) AS \(prefix)\($0)" }.joined(separator: ", ")
+         "oidc_subject", "date_joined", "last_login", "token_key", "pending_email"].map { "\(table).\($0) AS \(prefix)\($0)" }.joined(separator: ", ")
     }
 
     init(row: any SQLRow, prefix: String) throws {
@@ -66,6 +68,8 @@ public struct UserRecord: Sendable, Equatable {
         oidcSubject = try row.decode(column: prefix + "oidc_subject", as: String?.self)
         dateJoined = try row.decode(column: prefix + "date_joined", as: Date?.self)
         lastLogin = try row.decode(column: prefix + "last_login", as: Date?.self)
+        tokenKey = try row.decode(column: prefix + "token_key", as: String.self)
+        pendingEmail = try row.decode(column: prefix + "pending_email", as: String?.self)
     }
 
     public init(_ user: User) {
@@ -80,6 +84,8 @@ public struct UserRecord: Sendable, Equatable {
         oidcSubject = user.oidcSubject
         dateJoined = user.dateJoined
         lastLogin = user.lastLogin
+        tokenKey = user.tokenKey
+        pendingEmail = user.pendingEmail
     }
 
     /// A `User` that Fluent sees as loaded from the database and unchanged, so `save` writes only the
@@ -99,6 +105,8 @@ public struct UserRecord: Sendable, Equatable {
         try? user.$lastLogin.output(from: output)
         try? user.$authSource.output(from: output)
         try? user.$oidcSubject.output(from: output)
+        try? user.$tokenKey.output(from: output)
+        try? user.$pendingEmail.output(from: output)
         try? user.$books.output(from: output)
         try? user.$roles.output(from: output)
         return user
@@ -116,6 +124,7 @@ public struct UserRecord: Sendable, Equatable {
             case "oidc_subject": record.oidcSubject == nil
             case "date_joined": record.dateJoined == nil
             case "last_login": record.lastLogin == nil
+            case "pending_email": record.pendingEmail == nil
             default: value(key) == nil
             }
         }
@@ -140,6 +149,8 @@ public struct UserRecord: Sendable, Equatable {
             case "oidc_subject": record.oidcSubject as Any
             case "date_joined": record.dateJoined as Any
             case "last_login": record.lastLogin as Any
+            case "token_key": record.tokenKey
+            case "pending_email": record.pendingEmail as Any
             default: nil
             }
         }

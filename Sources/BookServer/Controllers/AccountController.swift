@@ -1,4 +1,5 @@
 import Fluent
+import PlainEmail
 import Vapor
 
 /// Registration, activation and password reset over the API; password change for signed-in users.
@@ -15,15 +16,11 @@ struct AccountController {
             if !Self.isValidUsername(name) {
                 r.errors.add("username", "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.")
             } else if try await User.find(username: name, on: req.db) != nil {
-                r.errors.add("username", "A user with that username already exists.")
+                r.errors.add("username", Self.usernameTaken)
             }
         }
-        if case .value(let address?) = email {
-            if !Self.isValidEmail(address) {
-                r.errors.add("email", "Enter a valid email address.")
-            } else if try await User.find(email: address, on: req.db) != nil {
-                r.errors.add("email", "A user with that email already exists.")
-            }
+        if case .value(let address?) = email, !Self.isValidEmail(address) {
+            r.errors.add("email", "Enter a valid email address.")
         }
         if case .value(let secret?) = password {
             let name: String = if case .value(let n?) = username { n } else { "" }
@@ -31,11 +28,22 @@ struct AccountController {
             PasswordRules.problems(secret, username: name, email: mail).forEach { r.errors.add("password", $0) }
         }
         try r.errors.throwIfAny()
-        guard case .value(let name?) = username, case .value(let address?) = email,
+        guard case .value(let name?) = username, case .value(let given?) = email,
               case .value(let secret?) = password else { throw r.errors }
+        let address = given.lowercased()
 
-        let user = User(username: name, email: address.lowercased(),
-                        passwordHash: try await req.passwordHasher.hash(secret), isActive: false)
+        // Hashed on both paths, so an address in use takes as long as a new one.
+        let hash = try await req.passwordHasher.hash(secret)
+        let answer = try Self.registered(username: name, email: address)
+        // An address that has an account: the same answer as a new one, and its owner hears of it.
+        // The name is checked again after the address (a parallel registration may have taken both
+        // in one row meanwhile), so a taken name is reported as it would be to a later request.
+        if try await User.findLocal(email: address, on: req.db) != nil {
+            if try await User.find(username: name, on: req.db) != nil { throw FieldErrors("username", Self.usernameTaken) }
+            Self.noticeAlreadyRegistered(address, req)
+            return answer
+        }
+        let user = User(username: name, email: address, passwordHash: hash, isActive: false)
         let roles = req.application.config.defaultRoles
         do {
             try await req.db.transaction { db in
@@ -43,15 +51,35 @@ struct AccountController {
                 for role in roles { try await UserRole(userID: user.requireID(), role: role).create(on: db) }
             }
         } catch let error as any DatabaseError where error.isConstraintFailure {
-            throw FieldErrors("username", "A user with that username already exists.")
+            // A parallel registration won the username or the address (the unique indexes decide).
+            if try await User.find(username: name, on: req.db) != nil { throw FieldErrors("username", Self.usernameTaken) }
+            Self.noticeAlreadyRegistered(address, req)
+            return answer
         }
-        try await LocalAccounts.queueActivationMail(for: user, req)
+        try await LocalAccounts.queueActivationMail(for: user, app: req.application, db: req.db)
+        return answer
+    }
+
+    static let usernameTaken = "A user with that username already exists."
+
+    /// What registration answers, the same whether the address was new or already had an account.
+    private static func registered(username: String, email: String) throws -> Response {
         let dto = RegisteredUserDTO(
-            id: try user.requireID(), username: user.username, email: user.email, is_active: false,
-            detail: "Account created. Open the link we sent to \(user.email) to activate it.")
+            username: username, email: email, is_active: false,
+            detail: "Account created. Open the link we sent to \(email) to activate it.")
         let response = Response(status: .created)
         try response.content.encode(dto, as: .json)
         return response
+    }
+
+    private static func noticeAlreadyRegistered(_ address: String, _ req: Request) {
+        let client = req.clientAddress
+        LocalAccounts.inBackground(req, "registration notice") { app, db in
+            guard let owner = try await User.findLocal(email: address, on: db),
+                  try await MailLimits.allow("already registered", to: address, from: client, on: db, logger: app.logger)
+            else { return }
+            try await LocalAccounts.queueAlreadyRegisteredNotice(for: owner, app: app, db: db)
+        }
     }
 
     struct Detail: Content { var detail: String }
@@ -62,33 +90,71 @@ struct AccountController {
         return Detail(detail: "Your account is active. You can sign in now.")
     }
 
-    /// Activates the account, or throws a field error on `token`.
+    /// Activates the account, or throws a field error on `token`. A wrong uid or token gets the same
+    /// answer whether or not the account is active, so a junk link tells nothing about it.
     static func activate(uid: String, token: String, _ req: Request) async throws {
-        guard let id = OneTimeTokens.decodeUID(uid), let user = try await User.find(id, on: req.db) else {
-            throw FieldErrors("uid", "This activation link is invalid.")
+        let invalid = FieldErrors("token", "This activation link is invalid or has expired. Ask for a new one.")
+        guard let id = OneTimeTokens.decodeUID(uid), let user = try await User.find(id, on: req.db) else { throw invalid }
+        let tokens = req.application.oneTimeTokens
+        if user.isActive {
+            // The genuine link, opened again: it was made while the account was inactive.
+            user.isActive = false
+            let genuine = tokens.check(token, .activation, for: user)
+            user.isActive = true
+            guard genuine else { throw invalid }
+            return
         }
-        if user.isActive { return }
-        guard req.application.oneTimeTokens.check(token, .activation, for: user) else {
-            throw FieldErrors("token", "This activation link is invalid or has expired. Ask for a new one.")
-        }
+        guard tokens.check(token, .activation, for: user) else { throw invalid }
         user.isActive = true
         try await user.save(on: req.db)
     }
 
     @Sendable func resend(req: Request) async throws -> Response {
         let email = try Self.requiredEmail(req)
-        if let user = try await User.find(email: email, on: req.db), !user.isActive, user.authSource == "local" {
-            try await LocalAccounts.queueActivationMail(for: user, req)
+        let client = req.clientAddress
+        LocalAccounts.inBackground(req, "activation resend") { app, db in
+            guard let user = try await User.findLocal(email: email, on: db), !user.isActive,
+                  try await MailLimits.allow("activation", to: user.email, from: client, on: db, logger: app.logger)
+            else { return }
+            try await LocalAccounts.queueActivationMail(for: user, app: app, db: db)
         }
         return try Self.accepted("If an inactive account uses this address, a new activation link is on its way.")
     }
 
     @Sendable func requestReset(req: Request) async throws -> Response {
         let email = try Self.requiredEmail(req)
-        if let user = try await User.find(email: email, on: req.db), user.isActive, !user.passwordHash.isEmpty {
-            try await LocalAccounts.queueResetMail(for: user, req)
+        let client = req.clientAddress
+        LocalAccounts.inBackground(req, "password reset") { app, db in
+            guard let user = try await User.findLocal(email: email, on: db), user.isActive, !user.passwordHash.isEmpty,
+                  try await MailLimits.allow("password reset", to: user.email, from: client, on: db, logger: app.logger)
+            else { return }
+            try await LocalAccounts.queueResetMail(for: user, app: app, db: db)
         }
         return try Self.accepted("If an account uses this address, a password reset link is on its way.")
+    }
+
+    /// `POST /api/profile/email/confirm/`: the link mailed to a new address makes it the account's.
+    @Sendable func confirmEmail(req: Request) async throws -> Detail {
+        let (uid, token) = try Self.uidAndToken(req)
+        let address = try await Self.confirmEmail(uid: uid, token: token, req)
+        return Detail(detail: "Your e-mail address is now \(address).")
+    }
+
+    /// Moves the pending address into place, or throws a field error on `token` (or `email` when
+    /// another account took the address meanwhile). Returns the new address.
+    static func confirmEmail(uid: String, token: String, _ req: Request) async throws -> String {
+        let invalid = FieldErrors("token", "This confirmation link is invalid or has expired. Change the address again.")
+        guard let id = OneTimeTokens.decodeUID(uid), let user = try await User.find(id, on: req.db),
+              let pending = user.pendingEmail, req.application.oneTimeTokens.check(token, .emailChange, for: user)
+        else { throw invalid }
+        user.email = pending
+        user.pendingEmail = nil
+        do {
+            try await user.save(on: req.db)
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            throw FieldErrors("email", "A user with that email already exists.")
+        }
+        return pending
     }
 
     @Sendable func confirmReset(req: Request) async throws -> HTTPStatus {
@@ -121,7 +187,8 @@ struct AccountController {
         let new = r.string("new_password")
         try r.errors.throwIfAny()
         guard case .value(let o?) = old, case .value(let n?) = new else { throw r.errors }
-        guard try await req.passwordHasher.verify(o, created: principal.user.passwordHash) else {
+        try PasswordRules.refuseOverlong(o, field: "old_password")
+        guard try await LoginLimiter.verify(o, of: principal.user, req) else {
             throw FieldErrors("old_password", "Your old password was entered incorrectly. Please enter it again.")
         }
         try await LocalAccounts.setPassword(n, for: principal.user, field: "new_password", req)
@@ -134,12 +201,8 @@ struct AccountController {
         name.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "@.+-_".unicodeScalars.contains($0) }
     }
 
-    static func isValidEmail(_ address: String) -> Bool {
-        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
-              !parts[1].hasSuffix("."), !address.contains(where: \.isWhitespace) else { return false }
-        return true
-    }
+    /// A plain `local@domain` address (`PlainEmail`, the rule the client and the SMTP layer use too).
+    static func isValidEmail(_ address: String) -> Bool { PlainEmail.isValid(address) }
 
     private static func requiredEmail(_ req: Request) throws -> String {
         var r = FieldReader(try req.inputObject())

@@ -2,8 +2,9 @@ import Foundation
 
 /// The writable fields of a book, checked as a whole so every problem is reported at once.
 struct BookInput {
-    static let titleMax = 100
-    static let authorMax = 50
+    /// A title or author list from a real catalogue record must fit (the seed allowed 100 and 50).
+    static let titleMax = 255
+    static let authorMax = 255
     static let publisherMax = 100
     static let notesMax = 10_000
 

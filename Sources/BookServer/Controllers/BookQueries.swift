@@ -35,14 +35,11 @@ enum BookQueries {
     }
 
     /// The one place where a `search` parameter becomes SQL, or nil when it asks for nothing: a
-    /// case-insensitive substring of title, author or ISBN (`search_text`), in which `%` and `_` are
-    /// the characters themselves, not LIKE's wildcards.
+    /// substring of the folded title, author or ISBN (`search_text`, see `SearchText`), the term
+    /// folded the same way, in which `%` and `_` are the characters themselves, not LIKE's wildcards.
     static func searchPredicate(_ raw: String) -> (any SQLExpression)? {
-        let search = raw.trimmingCharacters(in: .whitespaces)
-        guard !search.isEmpty else { return nil }
-        var term = search.lowercased()
-        // People type ISBNs with hyphens; we store the digits.
-        if term.allSatisfy({ $0.isNumber || $0 == "-" || $0 == "x" }) { term.removeAll { $0 == "-" } }
+        let term = SearchText.term(raw)
+        guard !term.isEmpty else { return nil }
         var pattern = "%"
         for character in term {
             if character == "!" || character == "%" || character == "_" { pattern.append("!") }

@@ -21,17 +21,20 @@ struct TokenController: RouteCollection {
         try r.errors.throwIfAny()
         guard case .value(let name?) = username, case .value(let secret?) = password else { throw r.errors }
 
+        try PasswordRules.refuseOverlong(secret, field: "password")
         let limiter = LoginLimiter(config: req.application.config, db: req.db)
         let address = req.clientAddress
-        if let wait = try await limiter.retryAfter(username: name, address: address) {
+        // The attempt is counted before the hash, so parallel guesses cannot outrun the limit.
+        if let wait = try await limiter.reserve(username: name, address: address) {
             throw APIError.throttled(retryAfter: wait)
         }
         let user = try await User.find(username: name, on: req.db)
         // Hash even when there is no such user, so timing does not tell which usernames exist.
         let hash = user?.passwordHash.isEmpty == false ? user!.passwordHash : req.application.dummyPasswordHash
-        let matches = try await req.passwordHasher.verify(secret, created: hash)
+        let matches = try await limiter.check(username: name, address: address) {
+            try await req.passwordHasher.verify(secret, created: hash)
+        }
         guard let user, matches, user.isActive else {
-            try await limiter.recordFailure(username: name, address: address)
             throw APIError(.unauthorized, "No active account found with the given credentials")
         }
         try await limiter.reset(username: name, address: address)
@@ -45,17 +48,34 @@ struct TokenController: RouteCollection {
         let refresh = r.string("refresh")
         try r.errors.throwIfAny()
         guard case .value(let token?) = refresh else { throw r.errors }
-        let claims = try await LocalAccounts.usableRefreshToken(token, req)
-        guard let user = try await User.find(claims.user_id, on: req.db), user.isActive else {
+        guard let claims = await req.application.localTokens.verify(token, as: .refresh) else {
+            throw APIError.invalidToken()
+        }
+        let family = LocalAccounts.family(of: claims) ?? claims.jti
+        let lifetime = req.application.localTokens.familyLifetime
+        if try await LocalAccounts.isRevoked(family: family, on: req.db) { throw LocalAccounts.signedOut }
+        if try await BlacklistedToken.contains(claims.jti, on: req.db) {
+            // A rotated-out refresh token used again means it was stolen, by whoever used it first
+            // or now (RFC 9700 §4.14): the whole sign-in ends, every token descended from its login.
+            // (The last token of a family, blacklisted by logout or a password change, is just refused.)
+            if try await LocalAccounts.wasRotated(jti: claims.jti, family: family, on: req.db) {
+                try await LocalAccounts.revoke(family: family, lifetime: lifetime, on: req.db)
+                throw LocalAccounts.signedOut
+            }
+            throw APIError.invalidToken("Token is blacklisted")
+        }
+        guard let user = try await User.find(claims.user_id, on: req.db), user.isActive,
+              (claims.key ?? "") == user.tokenKey else {
             throw APIError(.unauthorized, "No active account found for the given token.", code: "no_active_account")
         }
         // Rotation: the old refresh token can never be used again.
         // Only the request that blacklists the old token gets new ones: of two racing refreshes
-        // with the same token, the loser is refused as if it had come second.
+        // with the same token, the loser is refused as a reuse.
         guard try await LocalAccounts.blacklist(jti: claims.jti, expiresAt: claims.expiresAt, on: req.db) else {
-            throw APIError.invalidToken("Token is blacklisted")
+            try await LocalAccounts.revoke(family: family, lifetime: lifetime, on: req.db)
+            throw LocalAccounts.signedOut
         }
-        return try await LocalAccounts.issuePair(for: user, req)
+        return try await LocalAccounts.issuePair(for: user, family: family, req)
     }
 
     @Sendable func verify(req: Request) async throws -> [String: String] {
@@ -81,6 +101,8 @@ struct TokenController: RouteCollection {
         if try await BlacklistedToken.contains(claims.jti, on: req.db) {
             throw APIError.invalidToken("Token is blacklisted")
         }
+        guard let user = try await User.find(claims.user_id, on: req.db) else { throw APIError.invalidToken() }
+        try await LocalAccounts.refuseIfSignedOut(claims, user: user, on: req.db)
         return [:]
     }
 }

@@ -13,6 +13,16 @@ struct WebController {
         }
     }
 
+    @Sendable func confirmEmail(req: Request) async throws -> Response {
+        do {
+            let address = try await AccountController.confirmEmail(
+                uid: req.parameters.get("uid") ?? "", token: req.parameters.get("token") ?? "", req)
+            return Self.page("E-mail address changed", "<p>Your account's e-mail address is now \(Self.escape(address)).</p>")
+        } catch let errors as FieldErrors {
+            return Self.page("E-mail change failed", Self.list(errors), status: .badRequest)
+        }
+    }
+
     @Sendable func resetForm(req: Request) async throws -> Response {
         Self.page("Choose a new password", Self.form(errors: nil))
     }

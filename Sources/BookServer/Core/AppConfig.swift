@@ -56,6 +56,8 @@ public struct AppConfig: Sendable {
     public var oneTimeTokenLifetime: Int
     /// How many reverse proxies in front of us append to `X-Forwarded-For`; 0 ignores the header.
     public var trustedProxyHops = 0
+    /// ISBN lookup: the sources in order, each one's deadline, the cache; nil when no source is set.
+    public var lookup: ISBNLookup.Settings?
 
     /// Reads the configuration; throws naming the first variable that is missing or wrong.
     public static func load(_ env: [String: String], environment: Environment) throws -> AppConfig {
@@ -126,6 +128,34 @@ public struct AppConfig: Sendable {
             throw ConfigError(variable: "TRUSTED_PROXY_HOPS", problem: "must be 0 or the number of proxies in front, got \"\(hopsRaw)\"")
         }
 
+        var lookup: ISBNLookup.Settings?
+        let sources: [LookupSource]
+        switch LookupSource.parseList(env["ISBN_SOURCES"] ?? "openlibrary") {
+        case .success(let list): sources = list
+        case .failure(let error): throw ConfigError(variable: "ISBN_SOURCES", problem: error.description)
+        }
+        // The lookup settings are checked even with no source, so a typo shows the day it is made.
+        do {
+            let timeoutRaw = string("LOOKUP_TIMEOUT") ?? "4"
+            guard let timeout = Double(timeoutRaw), timeout > 0, timeout <= 120 else {
+                throw ConfigError(variable: "LOOKUP_TIMEOUT", problem: "must be a number of seconds above 0 and up to 120, got \"\(timeoutRaw)\"")
+            }
+            var openLibraryURL = string("OPENLIBRARY_URL") ?? "https://openlibrary.org"
+            while openLibraryURL.hasSuffix("/") { openLibraryURL.removeLast() }
+            guard let parsed = URL(string: openLibraryURL), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
+                  parsed.host?.isEmpty == false else {
+                throw ConfigError(variable: "OPENLIBRARY_URL", problem: "must be an http(s) URL, got \"\(openLibraryURL)\"")
+            }
+            let daysRaw = string("LOOKUP_CACHE_DAYS") ?? "30"
+            guard let cacheDays = Int(daysRaw), cacheDays >= 0 else {
+                throw ConfigError(variable: "LOOKUP_CACHE_DAYS", problem: "must be a whole number of days (0 turns the cache off), got \"\(daysRaw)\"")
+            }
+            if !sources.isEmpty {
+                lookup = ISBNLookup.Settings(
+                    sources: sources, timeout: timeout, cacheDays: cacheDays, openLibraryURL: openLibraryURL)
+            }
+        }
+
         let publicURL = string("PUBLIC_URL") ?? "http://127.0.0.1:8000"
         var config = AppConfig(
             database: database,
@@ -143,6 +173,7 @@ public struct AppConfig: Sendable {
             oidc: oidc,
             oneTimeTokenLifetime: try int("ONE_TIME_TOKEN_LIFETIME", 3 * 86400))
         config.trustedProxyHops = hops
+        config.lookup = lookup
         return config
     }
 }

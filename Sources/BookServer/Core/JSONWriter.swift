@@ -188,6 +188,7 @@ extension ProfileDTO: JSONWritable {
         for role in roles { json.element(); json.string(role) }
         json.endArray()
         json.key("auth_source"); json.string(auth_source)
+        json.key("pending_email"); json.string(pending_email)
         json.endObject()
     }
 }

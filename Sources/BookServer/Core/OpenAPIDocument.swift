@@ -117,7 +117,8 @@ enum OpenAPIDocument {
         },
         "tags": [
           "auth"
-        ]
+        ],
+        "description": "Passwords over 72 bytes are refused (400). After 5 failures for one username from one client address in 15 minutes: 429; attempts are counted before the password is checked."
       }
     },
     "/api/token/refresh/": {
@@ -183,7 +184,8 @@ enum OpenAPIDocument {
         },
         "tags": [
           "auth"
-        ]
+        ],
+        "description": "Rotates the refresh token. Using a rotated-out refresh token again ends the whole sign-in: every refresh and access token of it gets 401 (\"Signed out: ...\")."
       }
     },
     "/api/token/verify/": {
@@ -375,7 +377,8 @@ enum OpenAPIDocument {
         },
         "tags": [
           "accounts"
-        ]
+        ],
+        "description": "An address that already has an account gets the same 201 answer (and no new account); its owner is mailed instead. Passwords are at most 72 bytes (UTF-8)."
       }
     },
     "/api/register/resend/": {
@@ -431,7 +434,8 @@ enum OpenAPIDocument {
         },
         "tags": [
           "accounts"
-        ]
+        ],
+        "description": "Always 202, answered before any lookup; at most 3 mails per address, and mails to 20 different addresses per client address, in 15 minutes are sent (the rest are only logged)."
       }
     },
     "/api/activate/": {
@@ -548,7 +552,8 @@ enum OpenAPIDocument {
         },
         "tags": [
           "accounts"
-        ]
+        ],
+        "description": "Always 202, answered before any lookup; at most 3 mails per address, and mails to 20 different addresses per client address, in 15 minutes are sent (the rest are only logged)."
       }
     },
     "/api/password-reset/confirm/": {
@@ -660,6 +665,16 @@ enum OpenAPIDocument {
           },
           "401": {
             "description": "Not signed in, or the token is not valid",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Detail"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong old passwords; see Retry-After",
             "content": {
               "application/json": {
                 "schema": {
@@ -1225,8 +1240,19 @@ enum OpenAPIDocument {
                 }
               }
             }
+          },
+          "429": {
+            "description": "Too many wrong current passwords; see Retry-After",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Detail"
+                }
+              }
+            }
           }
-        }
+        },
+        "description": "Changing email needs current_password; the new address takes effect only once confirmed from a link mailed to it (POST /api/profile/email/confirm/), and the old address is told. Provider (OIDC) accounts' email and names are read-only."
       },
       "patch": {
         "summary": "Update some profile fields",
@@ -1278,6 +1304,93 @@ enum OpenAPIDocument {
           },
           "401": {
             "description": "Not signed in, or the token is not valid",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Detail"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many wrong current passwords; see Retry-After",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Detail"
+                }
+              }
+            }
+          }
+        },
+        "description": "Changing email needs current_password; the new address takes effect only once confirmed from a link mailed to it (POST /api/profile/email/confirm/), and the old address is told. Provider (OIDC) accounts' email and names are read-only."
+      }
+    },
+    "/api/lookup/isbn/{isbn}/": {
+      "parameters": [
+        {
+          "name": "isbn",
+          "in": "path",
+          "required": true,
+          "schema": {
+            "type": "string"
+          },
+          "description": "ISBN-10 or ISBN-13; hyphens, spaces and a lower-case x allowed"
+        }
+      ],
+      "get": {
+        "summary": "Look a book up by ISBN in the configured sources (ISBN_SOURCES), cached",
+        "tags": [
+          "books"
+        ],
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "A draft from the cache or the first source that knows the ISBN",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/LookupDraft"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Not an ISBN, or its check digit is wrong",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/FieldErrors"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Not signed in, or the token is not valid",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Detail"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "No source knows this ISBN (or no source is configured)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Detail"
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "Every source failed or passed LOOKUP_TIMEOUT; messages name each source and why",
             "content": {
               "application/json": {
                 "schema": {
@@ -1424,6 +1537,67 @@ enum OpenAPIDocument {
           }
         }
       }
+    },
+    "/api/profile/email/confirm/": {
+      "post": {
+        "summary": "Confirm a new e-mail address with the uid and token from the link mailed to it",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "required": [
+                  "uid",
+                  "token"
+                ],
+                "properties": {
+                  "uid": {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  "token": {
+                    "type": "string",
+                    "minLength": 1
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The address is changed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Detail"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Validation errors, per field; or a detail for a body that is not a JSON object",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "anyOf": [
+                    {
+                      "$ref": "#/components/schemas/FieldErrors"
+                    },
+                    {
+                      "$ref": "#/components/schemas/Detail"
+                    }
+                  ]
+                }
+              }
+            }
+          }
+        },
+        "tags": [
+          "profile"
+        ]
+      }
     }
   },
   "components": {
@@ -1483,15 +1657,11 @@ enum OpenAPIDocument {
       "Registered": {
         "type": "object",
         "required": [
-          "id",
           "username",
           "email",
           "is_active"
         ],
         "properties": {
-          "id": {
-            "type": "integer"
-          },
           "username": {
             "type": "string"
           },
@@ -1528,11 +1698,11 @@ enum OpenAPIDocument {
           },
           "title": {
             "type": "string",
-            "maxLength": 100
+            "maxLength": 255
           },
           "author": {
             "type": "string",
-            "maxLength": 50
+            "maxLength": 255
           },
           "published_year": {
             "type": "integer"
@@ -1587,12 +1757,12 @@ enum OpenAPIDocument {
         "properties": {
           "title": {
             "type": "string",
-            "maxLength": 100,
+            "maxLength": 255,
             "minLength": 1
           },
           "author": {
             "type": "string",
-            "maxLength": 50,
+            "maxLength": 255,
             "minLength": 1
           },
           "published_year": {
@@ -1629,12 +1799,12 @@ enum OpenAPIDocument {
         "properties": {
           "title": {
             "type": "string",
-            "maxLength": 100,
+            "maxLength": 255,
             "minLength": 1
           },
           "author": {
             "type": "string",
-            "maxLength": 50,
+            "maxLength": 255,
             "minLength": 1
           },
           "published_year": {
@@ -1706,7 +1876,8 @@ enum OpenAPIDocument {
           "last_login",
           "book_count",
           "roles",
-          "auth_source"
+          "auth_source",
+          "pending_email"
         ],
         "properties": {
           "id": {
@@ -1749,6 +1920,11 @@ enum OpenAPIDocument {
               "local",
               "oidc"
             ]
+          },
+          "pending_email": {
+            "type": "string",
+            "nullable": true,
+            "description": "A new address waiting to be confirmed from its mailbox"
           }
         }
       },
@@ -1767,6 +1943,10 @@ enum OpenAPIDocument {
           "last_name": {
             "type": "string",
             "maxLength": 150
+          },
+          "current_password": {
+            "type": "string",
+            "description": "Required when email changes (local accounts)"
           }
         }
       },
@@ -1775,7 +1955,8 @@ enum OpenAPIDocument {
         "required": [
           "local",
           "registration",
-          "oidc"
+          "oidc",
+          "isbn_lookup"
         ],
         "properties": {
           "local": {
@@ -1810,8 +1991,85 @@ enum OpenAPIDocument {
                 "type": "boolean"
               }
             }
+          },
+          "isbn_lookup": {
+            "type": "boolean",
+            "description": "GET /api/lookup/isbn/{isbn}/ answers (ISBN_SOURCES names a source)"
           }
         }
+      },
+      "LookupDraft": {
+        "type": "object",
+        "required": [
+          "isbn",
+          "title",
+          "subtitle",
+          "authors",
+          "author",
+          "publisher",
+          "published_year",
+          "pages",
+          "language",
+          "edition",
+          "subjects",
+          "source"
+        ],
+        "properties": {
+          "isbn": {
+            "type": "string",
+            "pattern": "^[0-9]{13}$",
+            "description": "ISBN-13"
+          },
+          "title": {
+            "type": "string"
+          },
+          "subtitle": {
+            "type": "string",
+            "nullable": true
+          },
+          "authors": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "author": {
+            "type": "string",
+            "description": "The authors as one string, comma-separated"
+          },
+          "publisher": {
+            "type": "string",
+            "nullable": true
+          },
+          "published_year": {
+            "type": "integer",
+            "nullable": true
+          },
+          "pages": {
+            "type": "integer",
+            "nullable": true
+          },
+          "language": {
+            "type": "string",
+            "nullable": true,
+            "description": "MARC language code, e.g. eng"
+          },
+          "edition": {
+            "type": "string",
+            "nullable": true
+          },
+          "subjects": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "source": {
+            "type": "string",
+            "description": "The source that answered: openlibrary, z3950:HOST:PORT/DATABASE or sru:URL"
+          }
+        },
+        "description": "A book as a source describes it, for a client to fill its add form; values are not cut to the book limits"
       }
     }
   }

@@ -13,6 +13,8 @@ struct ProfileDTO: Content {
     var book_count: Int
     var roles: [String]
     var auth_source: String
+    /// An address waiting to be confirmed from its mailbox, or null.
+    var pending_email: String?
 
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -26,12 +28,13 @@ struct ProfileDTO: Content {
         try c.encode(book_count, forKey: .book_count)
         try c.encode(roles, forKey: .roles)
         try c.encode(auth_source, forKey: .auth_source)
+        try c.encode(pending_email, forKey: .pending_email)
     }
 }
 
-/// What registration answers: the new, still inactive account.
+/// What registration answers: the new, still inactive account. No id, so that the answer for an
+/// address that already has an account cannot differ from a real one.
 struct RegisteredUserDTO: Content {
-    var id: Int
     var username: String
     var email: String
     var is_active: Bool

@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import NIOSSL
+import PlainEmail
 
 /// Sends mail to an SMTP relay (Brevo: `smtp-relay.brevo.com:587` with STARTTLS and a login).
 ///
@@ -23,6 +24,10 @@ public struct SMTPTransport: MailTransport {
     }
 
     public func send(_ message: MailMessage) async throws {
+        // Only a plain address goes into RCPT: never the inside of `Name <x@y>` or a list.
+        guard PlainEmail.isValid(message.to) else { throw SMTPError.notAnAddress(message.to) }
+        var message = message
+        message.to = PlainEmail.asciiAddress(message.to)  // an IDN domain in its xn-- form
         let (responses, continuation) = AsyncStream.makeStream(of: SMTPReply.self)
         let implicitTLS = settings.security == .tls
         let tlsContext = try makeTLSContext()
@@ -72,7 +77,7 @@ public struct SMTPTransport: MailTransport {
             _ = try await expect([235], after: "AUTH PLAIN \(token)")
         }
         _ = try await expect([250], after: "MAIL FROM:<\(MailMessage.address(message.from))>")
-        _ = try await expect([250, 251], after: "RCPT TO:<\(MailMessage.address(message.to))>")
+        _ = try await expect([250, 251], after: "RCPT TO:<\(message.to)>")
         _ = try await expect([354], after: "DATA")
         // Dot-stuffing: a line starting with "." gets another one.
         let data = message.rfc5322().replacingOccurrences(of: "\r\n.", with: "\r\n..")
@@ -105,12 +110,14 @@ public enum SMTPError: Error, CustomStringConvertible {
     case closed(after: String)
     case refused(command: String, reply: SMTPReply)
     case noStartTLS
+    case notAnAddress(String)
 
     public var description: String {
         switch self {
         case .closed(let command): "the mail server closed the connection (or did not answer in time) after \(command)"
         case .refused(let command, let reply): "the mail server refused \(command): \(reply)"
         case .noStartTLS: "the mail server does not offer STARTTLS; set SMTP_SECURITY=tls or none"
+        case .notAnAddress: "the recipient is not a plain local@domain address; not sent"
         }
     }
 }

@@ -20,7 +20,7 @@ public final class Book: Model, @unchecked Sendable {
     @OptionalField(key: "publisher") public var publisher: String?
     @OptionalField(key: "pages") public var pages: Int?
     @OptionalField(key: "notes") public var notes: String?
-    /// Lower-cased title, author and ISBN, so search is case-insensitive on SQLite and PostgreSQL alike.
+    /// Title, author and ISBN folded for search (`SearchText`), alike on every database.
     @Field(key: "search_text") public var searchText: String
 
     // relationships
@@ -29,6 +29,6 @@ public final class Book: Model, @unchecked Sendable {
     public init() {}
 
     func refreshSearchText() {
-        searchText = [title, author, isbn ?? ""].joined(separator: "\u{1F}").lowercased()
+        searchText = SearchText.of(title: title, author: author, isbn: isbn)
     }
 }

@@ -22,6 +22,11 @@ public final class User: Model, @unchecked Sendable {
     @Field(key: "auth_source") public var authSource: String
     /// The provider's `sub` for OIDC users.
     @OptionalField(key: "oidc_subject") public var oidcSubject: String?
+    /// Random per account and carried in its local tokens, so a token only ever opens the account it
+    /// was issued for, even if an id came back. Empty for accounts made before it existed.
+    @Field(key: "token_key") public var tokenKey: String
+    /// An e-mail address asked for in the profile, waiting to be confirmed from that address.
+    @OptionalField(key: "pending_email") public var pendingEmail: String?
 
     // relationships
     @Children(for: \.$owner) public var books: [Book]
@@ -37,6 +42,11 @@ public final class User: Model, @unchecked Sendable {
         self.passwordHash = passwordHash
         self.isActive = isActive
         self.authSource = authSource
+        self.tokenKey = User.newTokenKey()
+    }
+
+    public static func newTokenKey() -> String {
+        UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
     }
 }
 
@@ -48,6 +58,11 @@ extension User {
 
     public static func find(email: String, on db: any Database) async throws -> User? {
         try await User.query(on: db).filter(\.$email == email.lowercased()).first()
+    }
+
+    /// The local (password) account with this address; e-mail is unique among those.
+    public static func findLocal(email: String, on db: any Database) async throws -> User? {
+        try await User.query(on: db).filter(\.$email == email.lowercased()).filter(\.$authSource == "local").first()
     }
 
     public func roleNames(on db: any Database) async throws -> [String] {

@@ -38,6 +38,15 @@ public enum ISBN {
         }
     }
 
+    /// The ISBN-10 of an ISBN-13 that has one (978 prefix); nil for 979 numbers, which have none.
+    public static func isbn10(of isbn13: String) -> String? {
+        guard isbn13.count == 13, isbn13.hasPrefix("978"), isbn13.allSatisfy(\.isNumber) else { return nil }
+        let body = Array(isbn13.dropFirst(3).prefix(9))
+        let sum = body.enumerated().reduce(0) { $0 + Int(String($1.element))! * (10 - $1.offset) }
+        let check = (11 - sum % 11) % 11
+        return String(body) + (check == 10 ? "X" : String(check))
+    }
+
     /// The ISBN-13 check digit of 12 digits.
     static func check13(_ twelve: String) -> Int {
         let sum = twelve.enumerated().reduce(0) { acc, item in

@@ -3,10 +3,20 @@
 public enum PasswordRules {
     public static let minimumLength = 8
     public static let maximumSimilarity = 0.7
+    /// bcrypt reads only the first 72 bytes; a longer password would log in with any tail.
+    public static let maximumBytes = 72
+    public static let overlong = "Ensure this password has no more than \(maximumBytes) bytes (UTF-8). bcrypt ignores everything after byte \(maximumBytes), so longer passwords are refused."
+
+    /// Refuses a password over `maximumBytes` before any hashing (login, password checks).
+    public static func refuseOverlong(_ password: String, field: String) throws {
+        if password.utf8.count > maximumBytes { throw FieldErrors(field, overlong) }
+    }
 
     /// Every problem with `password`, in the words users of Django sites know.
     public static func problems(_ password: String, username: String = "", email: String = "",
                                 firstName: String = "", lastName: String = "") -> [String] {
+        // Checked first and alone: the similarity checks below are not meant for 100 KB of text.
+        if password.utf8.count > maximumBytes { return [overlong] }
         var problems: [String] = []
         if password.count < minimumLength {
             problems.append("This password is too short. It must contain at least \(minimumLength) characters.")

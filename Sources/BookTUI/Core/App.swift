@@ -32,13 +32,17 @@ public final class App {
     /// Seconds on a monotonic clock; replaceable in tests.
     public var clock: () -> Double = { ProcessInfo.processInfo.systemUptime }
 
-    var flashText: (text: String, style: Style, until: Double)?
+    /// The message line's text, for a few seconds, and only while the screen it was said on (or,
+    /// for a dialog's answer, the screen under it) is on top: it is not carried to the next one.
+    var flashText: (text: String, style: Style, until: Double, owner: ObjectIdentifier?)?
     struct Pending {
         let label: String
         /// The screen that asked; `Esc` cancels only the calls of the screen on top, so a list
         /// still loading below a form does not swallow the form's `Esc`.
         let owner: ObjectIdentifier?
         let epoch: Int
+        /// Whether keys wait for this call (see `typeAhead`).
+        let holdsKeys: Bool
         let task: Task<Void, Never>
         let deliver: (Result<any Sendable, any Error>) -> Void
     }
@@ -46,6 +50,12 @@ public final class App {
     var pendingOrder: [Int] = []
     var nextID = 0
     let mailbox = Mailbox()
+
+    /// Keys typed while the screen on top waits for a call that holds keys (a save, a lookup, a
+    /// first load). They are handed over in order once the call is answered, to whatever screen is
+    /// on top then: typing ahead of a slow server (or a barcode scanner's burst) lands every key in
+    /// the form it was meant for, as if the server had answered at once.
+    var typeAhead: [Key] = []
 
     /// Sends an escape sequence that draws nothing to the terminal (OSC 52); set while running.
     public var passThrough: ((String) -> Void)?
@@ -94,7 +104,7 @@ public final class App {
 
     /// A message in the message line for a few seconds.
     public func flash(_ text: String, _ style: Style = .ok, seconds: Double = 6) {
-        flashText = (text, style, clock() + seconds)
+        flashText = (text, style, clock() + seconds, fullScreenID)
     }
 
     public func confirm(_ question: String, onYes: @escaping (App) -> Void) {
@@ -107,12 +117,20 @@ public final class App {
     public var busyLabel: String? { pendingOrder.last.flatMap { pending[$0]?.label } }
 
     var topID: ObjectIdentifier? { top.map { ObjectIdentifier($0) } }
+    /// The screen on top, or the one under the dialogs on top.
+    var fullScreenID: ObjectIdentifier? { stack.last(where: { !$0.isOverlay }).map { ObjectIdentifier($0) } }
     /// Calls that the screen on top is waiting for.
     var topIsWaiting: Bool { pending.values.contains { $0.owner == topID } }
+    /// Whether keys typed now are held back until the top screen's call is answered.
+    var holdingKeys: Bool { pending.values.contains { $0.owner == topID && $0.holdsKeys } }
 
     /// Runs `op` off the UI thread; `done` runs on the UI thread with the result.
-    /// - Parameter owner: the screen waiting for it (default: the one on top).
-    public func perform<T: Sendable>(_ label: String, owner: AnyObject? = nil,
+    /// - Parameters:
+    ///   - owner: the screen waiting for it (default: the one on top).
+    ///   - holdsKeys: keys typed meanwhile wait for the answer (the default). False for calls the
+    ///     user works beside: a long wait for a browser or device approval, a page fetched while
+    ///     scrolling.
+    public func perform<T: Sendable>(_ label: String, owner: AnyObject? = nil, holdsKeys: Bool = true,
                                      _ op: @escaping @Sendable (BookClient) async throws -> T,
                                      done: @escaping (Result<T, APIError>) -> Void) {
         let id = nextID
@@ -122,7 +140,8 @@ public final class App {
         let task = Task.detached {
             do { mailbox.post(id, .success(try await op(client))) } catch { mailbox.post(id, .failure(error)) }
         }
-        pending[id] = Pending(label: label, owner: owner.map { ObjectIdentifier($0) } ?? topID, epoch: sessionEpoch, task: task, deliver: { r in
+        pending[id] = Pending(label: label, owner: owner.map { ObjectIdentifier($0) } ?? topID, epoch: sessionEpoch,
+                               holdsKeys: holdsKeys, task: task, deliver: { r in
             switch r {
             case .success(let v): done(.success(v as! T))
             case .failure(let e): done(.failure(e as? APIError ?? .unreachable(String(describing: e))))
@@ -132,8 +151,15 @@ public final class App {
     }
 
     /// Cancels every call in flight (or only those of the top screen); their screens hear `.cancelled`.
+    /// Keys typed ahead of them were meant for what the calls would have led to: they are dropped,
+    /// and the user is told how many.
     public func cancelAll(onlyTop: Bool = false) {
         let owner = topID
+        if !typeAhead.isEmpty {
+            let n = typeAhead.count
+            typeAhead.removeAll()
+            flash("Cancelled; \(n) key\(n == 1 ? "" : "s") typed meanwhile dropped.", .warning)
+        }
         let ids = pendingOrder
         for id in ids {
             guard let p = pending[id], !onlyTop || p.owner == owner else { continue }
@@ -153,7 +179,16 @@ public final class App {
             pendingOrder.removeAll { $0 == id }
             if p.epoch == sessionEpoch { p.deliver(r) }
         }
+        deliverTypeAhead()
         return !items.isEmpty
+    }
+
+    /// Hands held keys to the screen on top, in order, until one of them starts a call that holds
+    /// keys again (the rest wait for that one).
+    func deliverTypeAhead() {
+        while !typeAhead.isEmpty && !holdingKeys && running {
+            top?.handle(typeAhead.removeFirst(), self)
+        }
     }
 
     /// Waits (in tests and scripts) until no call is in flight.
@@ -186,6 +221,7 @@ public final class App {
         if key == .resize { return }
         if size.rows < Self.minRows || size.cols < Self.minCols { return }
         if key == .escape && topIsWaiting { cancelAll(onlyTop: true); return }
+        if holdingKeys || !typeAhead.isEmpty { typeAhead.append(key); return }
         top?.handle(key, self)
     }
 
@@ -235,8 +271,9 @@ public final class App {
         let row = s.rows - 2
         if let label = busyLabel {
             let frame = Self.spinner[Int(clock() * 10) % Self.spinner.count]
-            s.line(row, " \(frame) \(label)…" + (topIsWaiting ? "  (Esc cancels)" : ""), .warning)
-        } else if let f = flashText, f.until > clock() {
+            let held = typeAhead.isEmpty ? "" : " \(typeAhead.count) key\(typeAhead.count == 1 ? "" : "s") typed ahead"
+            s.line(row, " \(frame) \(label)…" + held + (topIsWaiting ? "  (Esc cancels)" : ""), .warning)
+        } else if let f = flashText, f.until > clock(), f.owner == nil || f.owner == fullScreenID {
             s.line(row, " " + f.text, f.style)
         }
     }

@@ -16,6 +16,14 @@ public final class CursesTerminal: Surface {
         self.useColor = !monochrome
     }
 
+    /// Why this terminal cannot run a full-screen program (`TERM=dumb`, a name terminfo does not
+    /// know), or nil when it can.
+    public static func unusableReason(environment: [String: String]) -> String? {
+        if cn_terminal_usable() != 0 { return nil }
+        let term = environment["TERM"].map { $0.isEmpty ? "(empty)" : $0 } ?? "(not set)"
+        return "this terminal (TERM=\(term)) cannot show a full-screen program; run booktui in a terminal emulator, e.g. with TERM=xterm-256color"
+    }
+
     /// Puts the terminal in full-screen raw mode. Raw (not cbreak) so that Ctrl-S and Ctrl-C
     /// reach us as keys instead of flow control and a signal.
     public func start() {

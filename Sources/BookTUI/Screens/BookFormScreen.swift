@@ -7,6 +7,12 @@ final class BookFormScreen: Screen {
     weak var list: BookListScreen?
     var form: Form
     var saving = false
+    /// After a lookup filled every required field: Enter saves (the form's Save button).
+    var saveFocused = false
+    /// What the last ISBN lookup came to, shown under the form.
+    var lookupNote: String?
+    /// Scans still to review after this one (scan mode's review list), each with why.
+    var reviewQueue: [(LookupDraft, String)] = []
 
     init(book: Book?, list: BookListScreen?) {
         self.book = book
@@ -54,8 +60,24 @@ final class BookFormScreen: Screen {
 
     static let thisYear = Calendar(identifier: .gregorian).component(.year, from: Date())
 
+    /// What `Ctrl-N` carries over to the next book, for series work: a publisher's books come in
+    /// piles. Shown as kept; `Ctrl-U` clears one.
+    static let stickyFields = ["publisher", "is_available"]
+
+    /// A new form after `Ctrl-N`: empty but for the sticky fields of the one just saved.
+    static func nextForm(after old: Form) -> Form {
+        let publisher = old.field("publisher")?.trimmed ?? ""
+        let available = old.field("is_available")?.toggle ?? false
+        let form = makeForm(nil, publisher: publisher, available: available, isbnFirst: old.fields.first?.name == "isbn")
+        for name in stickyFields {
+            guard let f = form.field(name), f.isToggle ? f.toggle : !f.value.isEmpty else { continue }
+            f.note = "kept; Ctrl-U clears"
+        }
+        return form
+    }
+
     /// The checks mirror the server's, so most mistakes are seen before saving.
-    static func makeForm(_ b: Book?) -> Form {
+    static func makeForm(_ b: Book?, publisher: String = "", available: Bool = false, isbnFirst: Bool = false) -> Form {
         func length(_ max: Int, required: Bool) -> (String) -> String? {
             { v in
                 let t = v.trimmingCharacters(in: .whitespaces)
@@ -63,13 +85,13 @@ final class BookFormScreen: Screen {
                 return nil
             }
         }
-        return Form([
+        var fields = [
             Field("title", "Title", b?.title ?? "", validate: length(100, required: true)),
             Field("author", "Author", b?.author ?? "", validate: length(50, required: true)),
             Field("published_year", "Year", b.map { String($0.publishedYear) } ?? "", validate: yearProblem),
-            Field("is_available", "Available", toggle: b?.isAvailable ?? false),
+            Field("is_available", "Available", toggle: b?.isAvailable ?? available),
             Field("isbn", "ISBN", b?.isbn ?? "") { v in v.trimmingCharacters(in: .whitespaces).isEmpty ? nil : ISBN.problem(v)?.message },
-            Field("publisher", "Publisher", b?.publisher ?? "", validate: length(100, required: false)),
+            Field("publisher", "Publisher", b?.publisher ?? publisher, validate: length(100, required: false)),
             Field("pages", "Pages", b?.pages.map(String.init) ?? "") { v in
                 let t = v.trimmingCharacters(in: .whitespaces)
                 if t.isEmpty { return nil }
@@ -77,7 +99,11 @@ final class BookFormScreen: Screen {
                 return (1...100_000).contains(n) ? nil : "between 1 and 100000"
             },
             Field("notes", "Notes", b?.notes ?? "", validate: length(10_000, required: false)),
-        ])
+        ]
+        // Copy cataloguing starts from the number on the book: ISBN first, where the server can
+        // look it up.
+        if isbnFirst, let i = fields.firstIndex(where: { $0.name == "isbn" }) { fields.insert(fields.remove(at: i), at: 0) }
+        return Form(fields)
     }
 
     static func yearProblem(_ v: String) -> String? {
@@ -90,14 +116,22 @@ final class BookFormScreen: Screen {
     var title: String { book == nil ? "Add a book" : "Edit book" }
     var help: [(key: String, action: String)] {
         [("Tab / Shift-Tab", "next / previous field (also ↓ / ↑)"), ("Ctrl-S", "save"),
-         ("Ctrl-N", "save and start the next book"), ("Esc", "cancel (asks if anything changed)"),
-         ("Space", "on Available: yes / no"), ("← / →, Home / End", "move in the field"),
+         ("Ctrl-N", "save and start the next book (keeps Publisher and Available)"), ("Esc", "cancel (asks if anything changed)"),
+         ("Space", "on Available: yes / no (Ctrl-U: no)"), ("← / →, Home / End", "move in the field"),
          ("Ctrl-A / Ctrl-E", "start / end of the field"), ("Ctrl-K / Ctrl-U", "delete to the end / start"),
          ("Ctrl-W", "delete the word before the cursor"), ("Enter", "next field; on the last: save")]
     }
     var footer: String { "Ctrl-S save · Ctrl-N save+next · Tab next field · Esc cancel · F1 help" }
+    func footer(_ app: App) -> String {
+        offersLookup(app) && book == nil ? "Enter on ISBN looks it up · " + footer : footer
+    }
 
-    func appeared(_ app: App) { stepAside(app) }
+    func appeared(_ app: App) {
+        if book == nil, offersLookup(app), form.fields.first?.name != "isbn", !form.changed {
+            form = Self.makeForm(nil, isbnFirst: true)
+        }
+        stepAside(app)
+    }
 
     /// The seed's backend has only the core fields: the others are shown but not editable.
     func stepAside(_ app: App) {
@@ -112,9 +146,10 @@ final class BookFormScreen: Screen {
         stepAside(app)
         let extended = app.authConfig.extended || book?.createdAt != nil
         row = form.draw(s, top: row, left: area.left + 1, width: area.width - 2)
+        row = drawLookup(s, row: row, app)
         if let b = book, let c = b.createdAt {
             row += 1
-            s.line(row, "  Added \(c)" + (b.updatedAt.map { ", changed \($0)" } ?? ""), .dim)
+            s.line(row, "  Added \(Dates.minute(c))" + (b.updatedAt.map { ", changed \(Dates.minute($0))" } ?? ""), .dim)
         }
         if !extended {
             s.line(area.bottom - 1, "  This server keeps only title, author, year and availability.", .dim)
@@ -122,16 +157,21 @@ final class BookFormScreen: Screen {
     }
 
     func handle(_ key: Key, _ app: App) {
+        if saveFocused, ![.enter, .ctrl("s"), .ctrl("n"), .function(1)].contains(key) { saveFocused = false }
         switch key {
         case .ctrl("s"): save(app, next: false)
         case .ctrl("n"): save(app, next: true)
         case .function(1): app.push(HelpScreen(of: self))
         case .escape:
             if form.changed {
-                app.confirm("Discard your changes?") { [weak self] app in self?.dropDraft(app); app.pop() }
+                app.confirm("Discard your changes?") { [weak self] app in self?.dropDraft(app); self?.close(app) }
             } else {
-                dropDraft(app); app.pop()
+                dropDraft(app); close(app)
             }
+        case .enter where saveFocused:
+            save(app, next: false)
+        case .enter where offersLookup(app) && book == nil && form.focused.name == "isbn" && !form.focused.trimmed.isEmpty:
+            lookUp(app)
         case .enter:
             if form.isLastFocused || form.fields[(form.focus + 1)...].allSatisfy({ $0.readOnly }) { save(app, next: false) }
             else { form.handle(.tab) }
@@ -171,13 +211,16 @@ final class BookFormScreen: Screen {
             switch r {
             case .success(let b):
                 dropDraft(app)
-                app.flash("Saved “\(b.title)”." + (next ? " Next book:" : ""))
+                lookupNote = nil
+                saveFocused = false
                 list?.saved(app)
                 if next {
                     book = nil
-                    form = Self.makeForm(nil)
+                    form = Self.nextForm(after: form)
+                    app.flash("Saved “\(b.title)”. Next book:")
                 } else {
-                    app.pop()
+                    close(app)
+                    app.flash("Saved “\(b.title)”.")     // said on the screen now on top
                 }
             case .failure(.validation(let errs)):
                 form.apply(serverErrors: errs)

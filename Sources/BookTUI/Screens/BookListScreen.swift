@@ -12,6 +12,11 @@ public final class BookListScreen: Screen {
     var searchEditor: LineEditor?
     var searchEditedAt: Double = 0
     var lastError: String?
+    /// The server could not be reached: the rows on screen are the last ones it sent (drawn dim),
+    /// one banner says so, and the list tries again by itself, waiting longer each time.
+    struct Outage { var reason: String; var retryAt: Double; var delay: Double }
+    var outage: Outage?
+    static let firstRetry = 2.0, longestRetry = 30.0
 
     public init() {}
 
@@ -22,12 +27,13 @@ public final class BookListScreen: Screen {
          ("Enter/Esc in /", "keep / clear the search"),
          ("s", "sort by the next column: title, author, year, added"), ("S", "reverse the sort"),
          ("f", "only available books / all books"), ("r", "reload"),
-         ("a", "add a book"), ("e / Enter", "edit the selected book"), ("d", "delete the selected book"),
+         ("a", "add a book"), ("i", "scan ISBNs: look up and save a pile of books"), ("e / Enter", "edit the selected book"), ("d", "delete the selected book"),
          ("p", "your profile"), ("L", "log out"), ("?", "this help"), ("q", "quit")]
     }
 
     public var footer: String {
-        let pos = window.total.map { BookWindow.position(first: top, visible: visibleRows, total: $0) } ?? "loading"
+        let pos = window.total.map { BookWindow.position(first: top, visible: visibleRows, total: $0) + (outage == nil ? "" : " (stale)") }
+            ?? (outage == nil ? "loading" : "offline")
         if searchEditor != nil { return "\(pos) · type to search · Enter keep · Esc clear" }
         return "\(pos) │ /search s sort f avail a add e edit d del p profile ? help q quit"
     }
@@ -64,13 +70,17 @@ public final class BookListScreen: Screen {
     func fetch(_ page: Int, _ app: App) {
         window.markRequested(page)
         let g = window.generation, q = query, size = window.pageSize
+        // Until the list knows its length, keys wait for it (G, e, d need rows); while scrolling
+        // or typing a search they do not.
+        let holds = window.total == nil && searchEditor == nil
         app.perform(page == 0 ? "Loading books" : "Loading books \(page * size + 1)–\((page + 1) * size)", owner: self,
-                    { c in try await c.listBooks(q, page: page + 1, pageSize: size) }) { [weak self] r in
+                    holdsKeys: holds, { c in try await c.listBooks(q, page: page + 1, pageSize: size) }) { [weak self] r in
             guard let self else { return }
             switch r {
             case .success(let p):
                 if window.receive(page: page, p, generation: g) {
                     lastError = nil
+                    outage = nil
                     clamp()
                     fetchVisible(app)
                 }
@@ -79,6 +89,12 @@ public final class BookListScreen: Screen {
                 if case .notFound = e, page > 0 {
                     // A page past the end (the list shrank): start over.
                     reload(app); return
+                }
+                if let reason = e.unreachableReason {
+                    let delay = outage.map { min(Self.longestRetry, $0.delay * 2) } ?? Self.firstRetry
+                    outage = Outage(reason: reason, retryAt: app.clock() + delay, delay: delay)
+                    lastError = nil
+                    return
                 }
                 if case .cancelled = e { lastError = "Loading cancelled; r reloads." } else {
                     lastError = e.description
@@ -105,6 +121,7 @@ public final class BookListScreen: Screen {
     // MARK: keys
 
     public func tick(_ app: App) {
+        if let o = outage, app.clock() >= o.retryAt, !window.isLoading { reload(app, keepRows: true) }
         // Incremental search: ask the server once typing pauses for a moment.
         if let ed = searchEditor, ed.text != query.search, app.clock() - searchEditedAt > 0.25 {
             query.search = ed.text
@@ -151,7 +168,7 @@ public final class BookListScreen: Screen {
             query.availableOnly.toggle()
             cursor = 0; top = 0; reload(app)
             app.flash(query.availableOnly ? "Showing available books only" : "Showing all books")
-        case .char("r"), .ctrl("l"): reload(app)
+        case .char("r"), .ctrl("l"): reload(app, keepRows: true)    // the rows stay until fresh ones come
         case .char("a"):
             guard needRole(app, "add books") else { return }
             if let d = draft {
@@ -160,6 +177,13 @@ public final class BookListScreen: Screen {
             } else {
                 app.push(BookFormScreen(book: nil, list: self))
             }
+        case .char("i"):
+            guard app.authConfig.isbnLookup else {
+                app.flash("This server does not look ISBNs up, so there is no scan mode; a adds a book by hand.", .warning)
+                return
+            }
+            guard needRole(app, "add books") else { return }
+            app.push(ScanScreen(list: self))
         case .char("e"), .enter:
             guard let b = window.row(cursor) else { return }
             if needRole(app, "change books") { app.push(BookFormScreen(book: b, list: self)) }
@@ -206,7 +230,11 @@ public final class BookListScreen: Screen {
         let headerRow = area.top + (searchRow ? 1 : 0)
         // A notice (an error, a kept draft) takes the last row of the area, not a book's row.
         var notice: (String, Style)?
-        if let e = lastError, !app.isBusy { notice = (" " + e + "  (r reloads)", .error) }
+        if let o = outage {
+            let wait = max(0, Int((o.retryAt - app.clock()).rounded(.up)))
+            let when = window.isLoading ? "retrying now" : "retrying in \(wait) s"
+            notice = (" Cannot reach \(app.client.server) — \(when) (\(o.reason)); r retries now", .error)
+        } else if let e = lastError, !app.isBusy { notice = (" " + e + "  (r reloads)", .error) }
         else if let d = draft {
             let what = (d.values["title"] ?? "").isEmpty ? "a book" : "“\(d.values["title"]!)”"
             notice = (" You were typing \(what) when booktui last stopped: a goes on with it.", .warning)
@@ -223,7 +251,9 @@ public final class BookListScreen: Screen {
                 label = "  " + label
                 s.text(area.top, 50, label, width: s.cols - 50, .warning)
             } else {
-                s.line(area.top, (query.search.isEmpty ? "" : " Search: “\(query.search)”") + label + "   (/ to change)", .warning)
+                let keys = [query.search.isEmpty ? nil : "/ changes the search", query.availableOnly ? "f shows all books" : nil]
+                s.line(area.top, (query.search.isEmpty ? "" : " Search: “\(query.search)”") + label
+                       + "   (" + keys.compactMap { $0 }.joined(separator: ", ") + ")", .warning)
             }
         }
         let c = Self.columns(width: area.width)
@@ -243,7 +273,7 @@ public final class BookListScreen: Screen {
             if let t = window.total, idx >= t { break }
             if window.total == nil { break }
             let row = first + i
-            let style: Style = idx == cursor ? .selected : .normal
+            let style: Style = idx == cursor ? .selected : outage != nil ? .dim : .normal
             if let b = window.row(idx) {
                 let cells = [DisplayWidth.fit(b.title, width: c.title), DisplayWidth.fit(b.author, width: c.author),
                              DisplayWidth.fit(String(b.publishedYear), width: c.year, alignRight: true) + " ",

@@ -50,7 +50,7 @@ final class ForgotPasswordScreen: Screen {
         switch stage {
         case .email:
             let e = emailForm.fields[0].trimmed
-            guard e.contains("@") else { message = "Enter an e-mail address."; messageStyle = .error; return }
+            guard BookClient.isPlainEmail(e) else { message = "Enter an e-mail address."; messageStyle = .error; return }
             app.perform("Asking for a reset link", { c in try await c.requestPasswordReset(email: e) }) { [weak self] r in
                 switch r {
                 case .success: self?.stage = .reset; self?.message = nil

@@ -32,7 +32,7 @@ public final class LoginScreen: Screen {
     public func appeared(_ app: App) {
         guard !checkedSession else { return }
         checkedSession = true
-        app.perform("Contacting server", { c in
+        app.perform("Contacting server", holdsKeys: false, { c in
             let config = try await c.authConfig()
             let profile: Profile? = await c.isSignedIn ? try await c.profile() : nil
             return (config, profile)

@@ -43,7 +43,7 @@ final class ProfileScreen: Screen {
             let rows: [(String, String)] = [
                 ("Username", p.username), ("E-mail", p.email ?? ""), ("First name", p.firstName ?? ""),
                 ("Last name", p.lastName ?? ""), ("Roles", roles), ("Books", p.bookCount.map(String.init) ?? "?"),
-                ("Joined", p.dateJoined ?? ""), ("Last login", p.lastLogin ?? ""),
+                ("Joined", p.dateJoined.map(Dates.minute) ?? ""), ("Last login", p.lastLogin.map(Dates.minute) ?? ""),
                 ("Signed in", p.authSource == "oidc" ? "via Keycloak (single sign-on)" : "local account"),
             ]
             for (k, v) in rows {
@@ -71,9 +71,11 @@ final class ProfileScreen: Screen {
                 guard let p = app.profile else { return }
                 if p.authSource == "oidc" { message = "Your details come from single sign-on; change them there."; messageStyle = .warning; return }
                 form = Form([
-                    Field("email", "E-mail", p.email ?? "") { $0.isEmpty || $0.contains("@") ? nil : "not an e-mail address" },
+                    Field("email", "E-mail", p.email ?? "") { $0.isEmpty || BookClient.isPlainEmail($0) ? nil : "not an e-mail address" },
                     Field("first_name", "First name", p.firstName ?? "") { $0.count > 150 ? "too long" : nil },
                     Field("last_name", "Last name", p.lastName ?? "") { $0.count > 150 ? "too long" : nil },
+                    // The server asks for it when the e-mail changes (a stolen session alone cannot).
+                    Field("current_password", "Password", masked: true),
                 ])
                 mode = .edit; message = nil
             case .char("c"):
@@ -99,12 +101,19 @@ final class ProfileScreen: Screen {
     func save(_ app: App) {
         if let (f, p) = form.firstProblem { form.formError = "\(f.label): \(p)"; return }
         if mode == .edit {
-            let u = ProfileUpdate(email: form.fields[0].trimmed, firstName: form.fields[1].trimmed, lastName: form.fields[2].trimmed)
+            let email = form.fields[0].trimmed, password = form.fields[3].value
+            if email.lowercased() != (app.profile?.email ?? "").lowercased(), password.isEmpty {
+                form.apply(serverErrors: ["current_password": ["your password, to change the e-mail address"]]); return
+            }
+            let u = ProfileUpdate(email: email, firstName: form.fields[1].trimmed, lastName: form.fields[2].trimmed,
+                                  currentPassword: password)
             app.perform("Saving profile", { c in try await c.updateProfile(u) }) { [weak self] r in
                 guard let self else { return }
                 switch r {
                 case .success(let p):
-                    app.profile = p; mode = .view; message = "Profile saved."; messageStyle = .ok
+                    app.profile = p; mode = .view; messageStyle = .ok
+                    message = p.pendingEmail.map { "Saved. The new e-mail counts once you open the link sent to \($0)." }
+                        ?? "Profile saved."
                 case .failure(.validation(let e)): form.apply(serverErrors: e)
                 case .failure(let e): form.formError = e.description
                 }

@@ -15,7 +15,7 @@ final class RegisterScreen: Screen {
         let pw = Field("password", "Password", masked: true) { $0.isEmpty || $0.count >= 8 ? nil : "at least 8 characters" }
         form = Form([
             Field("username", "Username") { $0.count > 150 ? "at most 150 characters" : nil },
-            Field("email", "E-mail") { $0.isEmpty || ($0.contains("@") && $0.contains(".")) ? nil : "not an e-mail address" },
+            Field("email", "E-mail") { $0.isEmpty || BookClient.isPlainEmail($0) ? nil : "not an e-mail address" },
             pw,
             Field("password2", "Again", masked: true),
         ])

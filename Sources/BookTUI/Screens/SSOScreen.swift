@@ -73,7 +73,7 @@ public final class SSOScreen: Screen {
         startedAt = Date()
         switch flow {
         case .device:
-            app.perform("Asking Keycloak for a code", { c in try await c.startDeviceSignIn() }) { [weak self] r in
+            app.perform("Asking Keycloak for a code", holdsKeys: false, { c in try await c.startDeviceSignIn() }) { [weak self] r in
                 guard let self, gen == self.generation else { return }
                 switch r {
                 case .success(let g):
@@ -84,7 +84,7 @@ public final class SSOScreen: Screen {
             }
         case .loopback, .paste:
             let f = flow
-            app.perform("Preparing the sign-in address", { c in try await c.startBrowserSignIn(flow: f) }) { [weak self] r in
+            app.perform("Preparing the sign-in address", holdsKeys: false, { c in try await c.startBrowserSignIn(flow: f) }) { [weak self] r in
                 guard let self, gen == self.generation else { return }
                 switch r {
                 case .success(let s) where f == .loopback:
@@ -99,14 +99,14 @@ public final class SSOScreen: Screen {
     }
 
     func waitForApproval(_ g: DeviceGrant, _ app: App, _ gen: Int) {
-        app.perform("Waiting for approval", { c in try await c.finishDevice(g) }) { [weak self] r in
+        app.perform("Waiting for approval", holdsKeys: false, { c in try await c.finishDevice(g) }) { [weak self] r in
             self?.finished(r, app, gen)
         }
     }
 
     func waitForBrowser(_ s: BrowserSignIn, _ app: App, _ gen: Int) {
         let timeout = loopbackTimeout
-        app.perform("Waiting for the browser", { c in try await c.finishLoopback(s, timeout: timeout) }) { [weak self] r in
+        app.perform("Waiting for the browser", holdsKeys: false, { c in try await c.finishLoopback(s, timeout: timeout) }) { [weak self] r in
             self?.finished(r, app, gen)
         }
     }

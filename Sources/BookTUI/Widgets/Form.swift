@@ -15,6 +15,8 @@ public final class Field {
     public var validate: (String) -> String? = { _ in nil }
     /// The server's last complaint, cleared when the value changes.
     public var serverError: String?
+    /// A word on where the value came from (e.g. kept from the last book), cleared when it changes.
+    public var note: String?
     let original: String
     let originalToggle: Bool
 
@@ -83,15 +85,16 @@ public final class Form {
             switch key {
             case .char(" "): f.toggle.toggle()
             case .char("y"), .char("Y"): f.toggle = true
-            case .char("n"), .char("N"): f.toggle = false
+            case .char("n"), .char("N"), .ctrl("u"): f.toggle = false
             default: return false
             }
             f.serverError = nil
+            f.note = nil
             return true
         }
         let before = f.value
         let used = f.editor.handle(key)
-        if f.value != before { f.serverError = nil; formError = nil }
+        if f.value != before { f.serverError = nil; f.note = nil; formError = nil }
         return used
     }
 
@@ -126,12 +129,14 @@ public final class Form {
             }
             if let p = f.problem {
                 s.text(row, x + box + 1, "✗ " + p, width: left + width - (x + box + 1), .error)
+            } else if let n = f.note {
+                s.text(row, x + box + 1, n, width: left + width - (x + box + 1), .dim)
             }
             row += 1
         }
         // The focused field's message in full: beside the field it may have been cut short.
         let focusedProblem = fields.indices.contains(focus) ? fields[focus].problem.map { "\(fields[focus].label): \($0)" } : nil
-        for e in [formError, focusedProblem].compactMap({ $0 }) {
+        for e in [formError, focusedProblem == formError ? nil : focusedProblem].compactMap({ $0 }) {
             row += 1
             s.text(row, left + 2, "✗ " + e, width: width - 2, .error)
         }

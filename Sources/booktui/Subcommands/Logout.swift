@@ -28,7 +28,7 @@ extension BooktuiCommand {
 
         func run() throws {
             bootstrapLogging()
-            let (client, _) = try options.makeClient()
+            let (client, _) = try options.makeClient(remember: false)
             let strength: SignOutStrength = localOnly ? .local : keepKeycloakSession ? .revoke : .everywhere
             let wantURL = browserLogout
             let r = try blocking { await client.signOut(strength, browserLogout: wantURL) }

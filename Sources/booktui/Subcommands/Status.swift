@@ -1,5 +1,6 @@
 import ArgumentParser
 import BookClient
+import BookTUI
 import Foundation
 
 extension BooktuiCommand {
@@ -14,7 +15,7 @@ extension BooktuiCommand {
 
         func run() throws {
             bootstrapLogging()
-            let (client, store) = try options.makeClient()
+            let (client, store) = try options.makeClient(remember: false)
             print("Server:         \(client.server)")
             let refreshFirst = refresh
             let outcome: Result<(Profile, StoredSession?, String?), APIError> = try blocking {
@@ -53,7 +54,7 @@ extension BooktuiCommand {
             guard let d = date else { return "expiry unknown" }
             let f = ISO8601DateFormatter()
             let left = Int(d.timeIntervalSinceNow)
-            return "expires \(f.string(from: d))" + (left > 0 ? " (in \(left / 60) min \(left % 60) s)" : " (expired)")
+            return "expires \(f.string(from: d))" + (left > 0 ? " (in \(Dates.duration(left)))" : " (expired)")
         }
     }
 }

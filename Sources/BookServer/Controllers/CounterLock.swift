@@ -1,0 +1,43 @@
+import Fluent
+import SQLKit
+
+/// Makes "count, then record" one atomic step for the limits (failed logins, mail requests), so
+/// parallel requests cannot all pass a check before any of them is recorded.
+///
+/// PostgreSQL: a transaction holding `pg_advisory_xact_lock` on the key, which serialises every
+/// replica on that database. SQLite (one process by design): one lock in the process, and no
+/// transaction, since two SQLite write transactions that start by reading can deadlock.
+enum CounterLock {
+    static func withLock<T: Sendable>(
+        _ key: String, on db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T
+    ) async throws -> T {
+        if (db as? any SQLDatabase)?.dialect.name == "postgresql" {
+            return try await db.transaction { tx in
+                try await (tx as! any SQLDatabase)
+                    .raw("SELECT pg_advisory_xact_lock(hashtextextended(\(bind: key), 0))").run()
+                return try await body(tx)
+            }
+        }
+        return try await processLock.run { try await body(db) }
+    }
+
+    static let processLock = AsyncLock()
+}
+
+/// A lock for async code: callers run their bodies one at a time, in arrival order.
+actor AsyncLock {
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        if busy {
+            await withCheckedContinuation { waiting.append($0) }
+        } else {
+            busy = true
+        }
+        defer {
+            if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+        }
+        return try await body()
+    }
+}

@@ -1,0 +1,115 @@
+import Vapor
+
+/// What a lookup answers: a book as a source describes it, in our form's fields, for a client to
+/// fill its add form with. Every value is the source's; nothing is cut to our limits.
+public struct LookupDraft: Content, Equatable, Sendable {
+    /// ISBN-13, always the one asked for.
+    public var isbn: String
+    public var title: String
+    public var subtitle: String?
+    public var authors: [String]
+    /// The authors as one string, as our `author` field takes them.
+    public var author: String
+    public var publisher: String?
+    public var published_year: Int?
+    public var pages: Int?
+    /// MARC language code (`eng`, `rus`) or what the source gives.
+    public var language: String?
+    public var edition: String?
+    public var subjects: [String]
+    /// Which configured source answered: `openlibrary`, `z3950:HOST:PORT/DB`, `sru:URL`.
+    public var source: String
+
+    public init(isbn: String, title: String, subtitle: String? = nil, authors: [String], publisher: String? = nil,
+                publishedYear: Int? = nil, pages: Int? = nil, language: String? = nil, edition: String? = nil,
+                subjects: [String] = [], source: String) {
+        self.isbn = isbn
+        self.title = title
+        self.subtitle = subtitle
+        self.authors = authors
+        self.author = authors.joined(separator: ", ")
+        self.publisher = publisher
+        self.published_year = publishedYear
+        self.pages = pages
+        self.language = language
+        self.edition = edition
+        self.subjects = subjects
+        self.source = source
+    }
+
+    // Absent values are null, not missing, so every client sees the same keys.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(isbn, forKey: .isbn)
+        try c.encode(title, forKey: .title)
+        try c.encode(subtitle, forKey: .subtitle)
+        try c.encode(authors, forKey: .authors)
+        try c.encode(author, forKey: .author)
+        try c.encode(publisher, forKey: .publisher)
+        try c.encode(published_year, forKey: .published_year)
+        try c.encode(pages, forKey: .pages)
+        try c.encode(language, forKey: .language)
+        try c.encode(edition, forKey: .edition)
+        try c.encode(subjects, forKey: .subjects)
+        try c.encode(source, forKey: .source)
+    }
+}
+
+/// Small text clean-ups shared by the sources.
+enum DraftText {
+    /// Trims whitespace and the ISBD punctuation cataloguers end a subfield with (` /`, ` :`, ` ;`,
+    /// ` =`, `,`, `.`), keeping a full stop that ends an initial or an abbreviation ("Jr.", "A. B.").
+    static func clean(_ raw: String?) -> String? {
+        guard var s = raw?.trimmingCharacters(in: .whitespacesAndNewlines), !s.isEmpty else { return nil }
+        while let last = s.last, "/:;=,".contains(last) {
+            s.removeLast()
+            s = s.trimmingCharacters(in: .whitespaces)
+        }
+        if s.hasSuffix("."), !endsWithAbbreviation(s) { s.removeLast() }
+        s = s.trimmingCharacters(in: .whitespaces)
+        return s.isEmpty ? nil : s
+    }
+
+    private static func endsWithAbbreviation(_ s: String) -> Bool {
+        let lastWord = s.split(separator: " ").last.map(String.init) ?? s
+        let body = lastWord.dropLast()
+        // "A." (an initial), "Jr.", "ed.", "p." end in a period that is part of the word.
+        return body.count <= 1 || ["Jr", "Sr", "ed", "eds", "Inc", "Co", "Ltd", "etc"].contains(String(body))
+    }
+
+    /// The first four-digit year in free text: `c1990.`, `[1990]`, `June 2006`, `2006-2007`.
+    static func year(_ raw: String?) -> Int? {
+        guard let raw else { return nil }
+        var digits = ""
+        for ch in raw {
+            if ch.isASCII, ch.isNumber {
+                digits.append(ch)
+                if digits.count == 4 { return Int(digits) }
+            } else {
+                digits = ""
+            }
+        }
+        return nil
+    }
+
+    /// The page count of an extent (`412 p.`, `xii, 535 p.`, `384 с.`, `2 v. (850 p.)`): the largest
+    /// number in it that does not count volumes.
+    static func pages(_ raw: String?) -> Int? {
+        guard let raw else { return nil }
+        var counts: [Int] = []
+        var rest = Substring(raw)
+        while let start = rest.firstIndex(where: { $0.isASCII && $0.isNumber }) {
+            let end = rest[start...].firstIndex(where: { !($0.isASCII && $0.isNumber) }) ?? rest.endIndex
+            let unit = rest[end...].drop(while: { $0 == " " }).prefix(1)
+            if unit != "v", let value = Int(rest[start..<end]), (1...100_000).contains(value) { counts.append(value) }
+            rest = rest[end...]
+        }
+        return counts.max()
+    }
+
+    /// Keeps the first of equal strings, in order.
+    static func unique(_ values: [String]) -> [String] {
+        var seen = Set<String>()
+        return values.filter { seen.insert($0).inserted }
+    }
+}

@@ -1,0 +1,42 @@
+import Fluent
+import SQLKit
+
+/// Per-user token keys, pending e-mail changes, refresh-token families and their revocations, and
+/// the mail request log the mail limits count.
+struct AddAccountSecurity: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        let sql = database as! any SQLDatabase
+        // Existing accounts keep an empty key, which matches the tokens they already hold; every
+        // account made from now on gets a random one.
+        try await sql.raw("ALTER TABLE users ADD COLUMN token_key TEXT NOT NULL DEFAULT ''").run()
+        try await sql.raw("ALTER TABLE users ADD COLUMN pending_email TEXT").run()
+        try await sql.raw("ALTER TABLE issued_tokens ADD COLUMN family TEXT NOT NULL DEFAULT ''").run()
+        // Tokens issued before families existed each form their own.
+        try await sql.raw("UPDATE issued_tokens SET family = jti").run()
+        try await sql.create(index: "issued_tokens_family_idx").on(IssuedToken.schema).column("family").run()
+
+        try await database.schema(RevokedTokenFamily.schema)
+            .field("id", .int, .identifier(auto: true))
+            .field("family", .string, .required)
+            .field("expires_at", .datetime, .required)
+            .field("revoked_at", .datetime)
+            .unique(on: "family")
+            .create()
+
+        try await database.schema(MailRequest.schema)
+            .field("id", .int, .identifier(auto: true))
+            .field("recipient", .string, .required)
+            .field("client", .string, .required)
+            .field("requested_at", .datetime, .required)
+            .create()
+        try await sql.create(index: "mail_requests_recipient_idx").on(MailRequest.schema).column("recipient").run()
+        try await sql.create(index: "mail_requests_client_idx").on(MailRequest.schema).column("client").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(MailRequest.schema).delete()
+        try await database.schema(RevokedTokenFamily.schema).delete()
+        try await database.schema(IssuedToken.schema).deleteField("family").update()
+        try await database.schema(User.schema).deleteField("pending_email").deleteField("token_key").update()
+    }
+}

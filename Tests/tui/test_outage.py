@@ -1,0 +1,57 @@
+"""The server goes away while booktui runs and comes back: the list keeps its last rows (marked
+stale) under one banner, retries by itself and recovers without a key; a form keeps what was typed."""
+from conftest import STRONG_PASSWORD, signup
+from tuiharness import login_with_cli, tui  # noqa: F401  (fixture)
+
+
+def test_list_and_form_ride_out_a_server_restart(make_server, tui):
+    server = make_server()
+    api = signup(server)
+    for title in ("Outage One", "Outage Two"):
+        assert api.post("/api/books/", json={"title": title, "author": "A", "published_year": 2001}).status_code == 201
+    pane = tui(server, 100, 30)
+    login_with_cli(pane, server, api, STRONG_PASSWORD)
+    pane.run_booktui()
+    pane.wait_for("Outage One", "Outage Two", "1–2 of 2")
+
+    server.stop()
+    pane.keys("r")
+    screen = pane.wait_for(f"Cannot reach {server.url}", "r retries now")
+    assert "Outage One" in screen and "Outage Two" in screen, screen      # the last rows stay
+    assert "(stale)" in screen
+    assert screen.count("Cannot reach") == 1, screen                       # one banner, not two lines
+    pane.wait_for("retrying in")
+
+    # a form typed during the outage keeps everything when the save fails
+    pane.keys("a")
+    pane.wait_for("New book")
+    pane.type("Typed Offline"); pane.keys("Tab")
+    pane.type("B. Author"); pane.keys("Tab")
+    pane.type("1999")
+    pane.keys("C-s")
+    pane.wait_for("your input is kept")
+    assert "Typed Offline" in pane.screen()
+
+    server.start()
+    pane.keys("C-s")                                                       # the retry the message offers
+    pane.wait_for("Saved “Typed Offline”.", "1–3 of 3", timeout=30)
+    titles = sorted(b["title"] for b in api.get("/api/books/").json())
+    assert titles == ["Outage One", "Outage Two", "Typed Offline"]
+
+
+def test_the_list_recovers_by_itself_when_the_server_returns(make_server, tui):
+    server = make_server()
+    api = signup(server)
+    assert api.post("/api/books/", json={"title": "Back Again", "author": "A", "published_year": 2001}).status_code == 201
+    pane = tui(server, 100, 30)
+    login_with_cli(pane, server, api, STRONG_PASSWORD)
+    pane.run_booktui()
+    pane.wait_for("Back Again", "1–1 of 1")
+    server.stop()
+    pane.keys("r")
+    pane.wait_for(f"Cannot reach {server.url}")
+    # Changed behind booktui's back while it cannot see: the fresh rows prove the retry happened.
+    server.start()
+    assert api.post("/api/books/", json={"title": "Added Meanwhile", "author": "A", "published_year": 2002}).status_code == 201
+    screen = pane.wait_for("Added Meanwhile", "1–2 of 2", absent=("Cannot reach",), timeout=45)
+    assert "(stale)" not in screen
