@@ -4,7 +4,7 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 PREFIX ?= /usr/local
 PORT ?= 8000
 
-.PHONY: all build build-deps release run server test test-setup test-swift test-python bench clean install uninstall man
+.PHONY: all build build-deps release run server mail test test-setup test-swift test-python bench clean install uninstall man
 
 all: build
 
@@ -25,6 +25,10 @@ run: build
 ## make server: only the server, in the foreground.
 server: build
 	PORT=$(PORT) scripts/run.sh --server-only
+
+## make mail: the newest link in make run's local mailbox (activation, reset, e-mail change).
+mail:
+	@scripts/mail-link.sh
 
 ## make test: every test, as CI runs it. Installs what it needs first.
 test: test-setup test-swift test-python

@@ -7,18 +7,14 @@ import Vapor
 /// Sets the application up, in one order: configuration → middleware → database → migrations →
 /// services → commands → routes.
 public func configure(_ app: Application) async throws {
-    let config: AppConfig
-    do {
-        config = try AppConfig.load(ProcessInfo.processInfo.environment, environment: app.environment)
-    } catch {
-        app.logger.critical("\(error)")
-        throw error
-    }
+    // A ConfigError goes up to BookServerMain, which prints it once and exits with status 1.
+    let config = try AppConfig.load(ProcessInfo.processInfo.environment, environment: app.environment)
     app.config = config
 
     // middleware
     app.middleware = .init()
-    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    app.middleware.use(RequestLogMiddleware())
+    app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(APIErrorMiddleware())
     app.routes.defaultMaxBodySize = "1mb"
     let encoder = JSONEncoder()
@@ -29,11 +25,21 @@ public func configure(_ app: Application) async throws {
     switch config.database {
     case .sqlite(let path):
         let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        if !folder.isEmpty, !ServeLifecycle.isHelp(app) {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
         app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
         try await SQLiteTuning.apply(app)
     case .postgres(let url):
-        app.databases.use(try .postgres(url: url, sqlLogLevel: .debug), as: .psql)
+        // The URL holds the database password: the error names the variable, never the value.
+        guard let postgres = try? DatabaseConfigurationFactory.postgres(url: url, sqlLogLevel: .debug) else {
+            throw ConfigError(variable: "DATABASE_URL", problem: "is not a valid postgres:// URL")
+        }
+        app.databases.use(postgres, as: .psql)
+    }
+    // Only once every setting is known good, so a configuration error stays one line.
+    if !ServeLifecycle.isHelp(app) {
+        for warning in config.warnings { app.logger.warning("\(warning)") }
     }
 
     // migrations, append-only: a fix is a new migration
@@ -113,9 +119,14 @@ struct ServeLifecycle: LifecycleHandler {
     struct MailTaskKey: StorageKey { typealias Value = Task<Void, Never> }
     struct OIDCPrefetchKey: StorageKey { typealias Value = Task<Void, Never> }
 
-    /// Vapor runs `serve` when no command is named.
+    /// Vapor runs `serve` when no command is named. Asking for help is not serving.
     static func isServing(_ app: Application) -> Bool {
         let command = app.environment.arguments.dropFirst().first { !$0.hasPrefix("-") }
-        return command == nil || command == "serve"
+        return (command == nil || command == "serve") && !isHelp(app)
+    }
+
+    /// `--help` / `-h` anywhere: print the usage and touch nothing (no folder, no database).
+    static func isHelp(_ app: Application) -> Bool {
+        app.environment.arguments.dropFirst().contains { $0 == "--help" || $0 == "-h" }
     }
 }

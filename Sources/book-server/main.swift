@@ -1,2 +1,2 @@
 import BookServer
-try await BookServerMain.run()
+await BookServerMain.run()

@@ -90,7 +90,10 @@ struct BooktuiCommand: ParsableCommand {
         }
         let noColor = monochrome || !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         let app = App(client: client, drafts: DraftStore(store: store))
-        app.reset(to: LoginScreen())
+        let resuming = ((try? store.load(server: client.server)) ?? nil) != nil
+        app.reset(to: LoginScreen(resuming: resuming))
         app.run(terminal: CursesTerminal(monochrome: noColor))
+        // The terminal is already restored here.
+        if app.exitStatus != 0 { throw ExitCode(app.exitStatus) }
     }
 }

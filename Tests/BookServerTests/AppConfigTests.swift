@@ -18,8 +18,26 @@ import Vapor
         #expect(throws: ConfigError.self) { try AppConfig.load(["SECRET_KEY": "short"], environment: .production) }
         #expect(throws: ConfigError.self) { try AppConfig.load(["SECRET_KEY": "short"], environment: .development) }
         #expect(throws: Never.self) {
-            try AppConfig.load(["SECRET_KEY": String(repeating: "k", count: 40)], environment: .production)
+            try AppConfig.load(["SECRET_KEY": "9f2c41d07b6e8a35c1f0d4e7a2b98c6e5d3f1a0b"], environment: .production)
         }
+    }
+
+    @Test(arguments: [
+        "changeme-changeme-changeme-changeme", "CHANGE_ME_to_a_long_random_value_please",
+        String(repeating: "k", count: 40), AppConfig.developmentSecret + "-prod",
+    ])
+    func productionRefusesPlaceholderSecrets(secret: String) throws {
+        let error = try #require(throws: ConfigError.self) {
+            try AppConfig.load(["SECRET_KEY": secret], environment: .production)
+        }
+        #expect(error.variable == "SECRET_KEY")
+        // Development accepts them (a developer's own key), and does not warn about them.
+        #expect(try AppConfig.load(["SECRET_KEY": secret], environment: .development).warnings.isEmpty)
+    }
+
+    @Test func developmentWarnsAboutThePublishedKey() throws {
+        let config = try AppConfig.load([:], environment: .development)
+        #expect(config.warnings.count == 1 && config.warnings[0].contains("SECRET_KEY"))
     }
 
     @Test func brevoStyleSMTP() throws {

@@ -34,4 +34,26 @@ import Testing
         _ = r.int("pages", range: 1...10)
         #expect(r.errors.fields["pages"] == ["Ensure this value is greater than or equal to 1."])
     }
+
+    @Test(arguments: ["Dune\u{1B}[2J", "a\u{07}b", "Null\u{00}", "DEL\u{7F}", "C1\u{9B}31m", "\u{202E}evil", "iso\u{2066}late", "two\nlines"])
+    func printableTextRefusesControlCharacters(text: String) {
+        var r = FieldReader(["title": .string(text)])
+        guard case .invalid = r.string("title", characters: .printable) else { Issue.record("accepted \(text.debugDescription)"); return }
+        #expect(r.errors.fields["title"]?.first?.hasPrefix("This field may not contain control characters") == true)
+    }
+
+    @Test func notesKeepTabsAndNewlinesButNotEscapes() {
+        var r = FieldReader(["ok": .string("line one\r\n\tline two"), "bad": .string("line\u{1B}]0;x\u{07}")])
+        guard case .value("line one\n\tline two"?) = r.string("ok", characters: .printableLines) else {
+            Issue.record("notes with tab and newline refused"); return
+        }
+        guard case .invalid = r.string("bad", characters: .printableLines) else { Issue.record("ESC accepted in notes"); return }
+        // Text that is not shown (passwords) is not checked here.
+        guard case .value = r.string("bad") else { Issue.record("default refused"); return }
+    }
+
+    @Test func escapedLogTextIsOneLine() {
+        #expect(ControlCharacters.escaped("/api/x\n[ CRITICAL ] forged\u{1B}") == "/api/x\\n[ CRITICAL ] forged\\u{1B}")
+        #expect(ControlCharacters.escaped("Café 📚") == "Café 📚")
+    }
 }

@@ -23,7 +23,29 @@ struct ScreenTests {
         #expect(g.text.contains("at least 80x24"))
         a.handle(.char("q"), size: (20, 70))            // keys wait until it grows
         #expect(a.running)
+        a.handle(.ctrl("c"), size: (20, 70))            // Ctrl-C quits even then, as interrupted
+        #expect(!a.running && a.exitStatus == 130)
         a.cancelAll()
+    }
+
+    @Test func aLongTitleBeingEditedShowsItsStartAndScrollsWithTheCursor() throws {
+        let a = try app()
+        a.authConfig = AuthConfig(local: true, registration: true, extended: true)
+        let long = "The Curious Incident of the Dog in the Night-Time: A Novel in Many Parts, Annotated Edition"
+        let form = BookFormScreen(book: Book(id: 1, title: long, author: "Mark Haddon, with a very long list of co-authors",
+                                             publishedYear: 2003), list: nil)
+        a.reset(to: form)
+        a.cancelAll()
+        var g = GridSurface(rows: 24, cols: 80)
+        a.draw(g)
+        #expect(g.text.contains("Title The Curious Incident"))           // focused: from the start
+        #expect(g.text.contains("Author Mark Haddon, with"))             // not focused: from the start, cut with …
+        #expect(g.text.contains("…"))
+        a.handle(.end, size: (24, 80))
+        g = GridSurface(rows: 24, cols: 80)
+        a.draw(g)
+        #expect(g.text.contains("Annotated Edition"))
+        #expect(!g.text.contains("Title The Curious Incident"))
     }
 
     @Test func listColumnsLineUpWithWideText() throws {

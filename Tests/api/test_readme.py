@@ -1,8 +1,11 @@
 """The README's curl session works as written (against a test server instead of `make server`)."""
 import re
 import subprocess
+import time
 
-from conftest import ROOT
+import requests
+
+from conftest import ROOT, STRONG_PASSWORD
 
 
 def test_readme_curl_session(make_server):
@@ -17,3 +20,21 @@ def test_readme_curl_session(make_server):
     assert '"title":"Dune"' in out.stdout.replace(" ", "") and '"isbn":"9780441172719"' in out.stdout.replace(" ", "")
     assert '"count":1' in out.stdout.replace(" ", "")
     assert out.stdout.rstrip().endswith("205")
+
+
+def test_make_mail_prints_the_newest_link_from_the_local_mailbox(make_server, tmp_path):
+    srv = make_server()
+    empty = subprocess.run(["make", "-s", "mail"], cwd=ROOT, env={"PATH": "/usr/bin:/bin", "MAIL_DIR": str(tmp_path)},
+                           capture_output=True, text=True, timeout=30)
+    assert empty.returncode != 0 and "no mail in" in empty.stderr
+    name = f"mailuser{int(time.time() * 1000) % 10**8}"
+    r = requests.post(srv.url + "/api/register/", json={"username": name, "email": f"{name}@example.org",
+                                                        "password": STRONG_PASSWORD}, timeout=30)
+    assert r.status_code == 201, r.text
+    srv.mailbox.wait_for(f"{name}@example.org", "")
+    out = subprocess.run(["make", "-s", "mail"], cwd=ROOT, env={"PATH": "/usr/bin:/bin", "MAIL_DIR": str(srv.mail_dir)},
+                         capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0, out.stderr
+    link = out.stdout.strip().splitlines()[-1]
+    assert link.startswith(srv.url + "/activate/"), out.stdout
+    assert "activated" in requests.get(link, timeout=30).text.lower()

@@ -246,3 +246,27 @@ def test_nginx_config_parses_with_known_directives():
     errors = [e["error"] for e in strict["errors"]
               if not any(e["error"].startswith(f'unknown directive "{x}"') for x in entries)]
     assert not errors
+
+
+def test_nginx_sends_hsts_only_over_tls():
+    # The stack's nginx sits behind the TLS proxy: HSTS goes out when the request came as https
+    # (X-Forwarded-Proto or our own scheme), for at least half a year, on every answer (`always`).
+    import crossplane
+
+    parsed = crossplane.parse(str(NGINX_CONF), single=True)["config"][0]["parsed"]
+
+    def walk(block):
+        for d in block:
+            yield d
+            yield from walk(d.get("block", []))
+
+    directives = list(walk(parsed))
+    maps = {d["args"][1]: d for d in directives if d["directive"] == "map"}
+    assert maps["$hsts"]["args"][0] == "$forwarded_proto"
+    values = {e["directive"]: (e["args"] or [""])[0] for e in maps["$hsts"]["block"]}
+    assert values["default"] == ""
+    max_age = int(re.search(r"max-age=(\d+)", values["https"]).group(1))
+    assert max_age >= 180 * 86400
+    servers = [d for d in directives if d["directive"] == "server" and "block" in d]
+    headers = [d["args"] for s in servers for d in s["block"] if d["directive"] == "add_header"]
+    assert ["Strict-Transport-Security", "$hsts", "always"] in headers

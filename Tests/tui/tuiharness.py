@@ -97,12 +97,15 @@ class Pane:
     def wait_gone(self, text: str, timeout: float = SCREEN_TIMEOUT) -> str:
         return self.wait_for(timeout=timeout, absent=(text,))
 
-    def run_booktui(self, *args: str, record_stty: bool = False):
+    def run_booktui(self, *args: str, record_stty: bool = False, survive_interrupt: bool = False):
         """Starts booktui from the pane's shell; its pid goes to a file so signals can be sent.
 
         With `record_stty`, a non-interactive shell saves `stty -a` to stty-before / stty-after
         around booktui and its exit status to exit-status. (An interactive bash puts the terminal
-        modes back itself when a job dies of a signal, which would hide a broken restore.)"""
+        modes back itself when a job dies of a signal, which would hide a broken restore.)
+        `survive_interrupt` (with `record_stty`) keeps that shell alive through a Ctrl-C that reaches
+        the whole foreground group (at a cooked-mode prompt), so what follows it is recorded too;
+        booktui itself still gets the default disposition."""
         pidfile = self.workdir / "booktui.pid"
         for f in (pidfile, self.workdir / "exit-status"):
             if f.exists():
@@ -112,7 +115,8 @@ class Pane:
         launch = f"sh -c 'echo $$ > booktui.pid; exec {argv}'"
         if record_stty:
             # exit-status is written last: once it exists, stty-after is complete.
-            script.write_text(f"stty -a > stty-before\n{launch}\nstatus=$?\nstty -a > stty-after\n"
+            trap = "trap : INT\n" if survive_interrupt else ""
+            script.write_text(f"{trap}stty -a > stty-before\n{launch}\nstatus=$?\nstty -a > stty-after\n"
                               f"echo $status > exit-status.tmp && mv exit-status.tmp exit-status\n")
         else:
             script.write_text(launch + "\n")

@@ -18,14 +18,15 @@ struct BookInput {
     /// With `partial` (PATCH) a missing field is left as it is.
     static func apply(_ object: [String: JSONValue], to book: Book, partial: Bool) throws {
         var r = FieldReader(object, partial: partial)
-        let title = r.string("title", maxLength: titleMax)
-        let author = r.string("author", maxLength: authorMax)
+        let title = r.string("title", maxLength: titleMax, characters: .printable)
+        let author = r.string("author", maxLength: authorMax, characters: .printable)
         let year = r.int("published_year", range: yearRange)
         let available = r.bool("is_available")
-        let isbn = r.string("isbn", required: false, nullable: true)
-        let publisher = r.string("publisher", required: false, maxLength: publisherMax, nullable: true)
+        let isbn = r.string("isbn", required: false, nullable: true, characters: .printable)
+        let publisher = r.string("publisher", required: false, maxLength: publisherMax, nullable: true, characters: .printable)
         let pages = r.int("pages", required: false, range: 1...100_000, nullable: true)
-        let notes = r.string("notes", required: false, maxLength: notesMax, allowBlank: true, nullable: true)
+        let notes = r.string("notes", required: false, maxLength: notesMax, allowBlank: true, nullable: true,
+                                 characters: .printableLines)
 
         var normalizedISBN: String??
         if case .value(let raw) = isbn {

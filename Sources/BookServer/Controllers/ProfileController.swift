@@ -21,8 +21,8 @@ struct ProfileController {
         var r = FieldReader(try req.inputObject(), partial: partial)
         // The seed's serializer has no required fields on the profile: PUT may send any of them.
         let email = r.string("email", required: false, maxLength: AccountController.emailMax)
-        let first = r.string("first_name", required: false, maxLength: Self.nameMax, allowBlank: true)
-        let last = r.string("last_name", required: false, maxLength: Self.nameMax, allowBlank: true)
+        let first = r.string("first_name", required: false, maxLength: Self.nameMax, allowBlank: true, characters: .printable)
+        let last = r.string("last_name", required: false, maxLength: Self.nameMax, allowBlank: true, characters: .printable)
         let currentPassword = r.string("current_password", required: false)
         // Sending the current address back (a PUT of the whole profile) is no change.
         var newEmail: String?

@@ -72,6 +72,9 @@ struct WebController {
         headers.contentType = .html
         headers.add(name: "Cache-Control", value: "no-store")
         headers.add(name: "Referrer-Policy", value: "no-referrer")
+        // No scripts, no framing (clickjacking the reset form), the form posts only back here.
+        headers.add(name: "Content-Security-Policy", value: SecurityHeaders.htmlPolicy)
+        headers.add(name: "X-Frame-Options", value: "DENY")
         return Response(status: status, headers: headers, body: .init(string: html))
     }
 }

@@ -56,6 +56,8 @@ public struct AppConfig: Sendable {
     public var oneTimeTokenLifetime: Int
     /// How many reverse proxies in front of us append to `X-Forwarded-For`; 0 ignores the header.
     public var trustedProxyHops = 0
+    /// Settings that work but that an operator should hear about at start-up.
+    public var warnings: [String] = []
     /// ISBN lookup: the sources in order, each one's deadline, the cache; nil when no source is set.
     public var lookup: ISBNLookup.Settings?
 
@@ -76,6 +78,9 @@ public struct AppConfig: Sendable {
         let secret = string("SECRET_KEY") ?? developmentSecret
         if environment == .production, secret == developmentSecret {
             throw ConfigError(variable: "SECRET_KEY", problem: "is required in production (set a long random value)")
+        }
+        if environment == .production, let why = placeholderProblem(secret) {
+            throw ConfigError(variable: "SECRET_KEY", problem: "\(why); set a long random value (openssl rand -hex 32)")
         }
         // HS256 wants a key at least as long as its hash (32 bytes); shorter ones are guessable.
         if secret.utf8.count < 32 {
@@ -173,8 +178,27 @@ public struct AppConfig: Sendable {
             oidc: oidc,
             oneTimeTokenLifetime: try int("ONE_TIME_TOKEN_LIFETIME", 3 * 86400))
         config.trustedProxyHops = hops
+        if secret == developmentSecret {
+            config.warnings.append("SECRET_KEY is not set: tokens are signed with the published development key, "
+                                   + "so anyone can forge them; never expose this server (production refuses to start so)")
+        }
         config.lookup = lookup
         return config
+    }
+
+    /// Why a secret looks like a placeholder rather than a random key, or nil when it does not.
+    static func placeholderProblem(_ secret: String) -> String? {
+        let folded = secret.lowercased().filter { $0.isLetter || $0.isNumber }
+        if folded.hasPrefix("changeme") || folded.hasPrefix("changethis") {
+            return "looks like a placeholder (it starts with \"change me\")"
+        }
+        if Set(secret).count == 1 {
+            return "is one character repeated"
+        }
+        if secret.lowercased().contains(developmentSecret) {
+            return "is the published development key with something added"
+        }
+        return nil
     }
 }
 

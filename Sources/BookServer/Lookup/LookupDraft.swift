@@ -59,8 +59,10 @@ public struct LookupDraft: Content, Equatable, Sendable {
 enum DraftText {
     /// Trims whitespace and the ISBD punctuation cataloguers end a subfield with (` /`, ` :`, ` ;`,
     /// ` =`, `,`, `.`), keeping a full stop that ends an initial or an abbreviation ("Jr.", "A. B.").
+    /// Control characters and bidi overrides (a catalogue's MARC non-sort marks U+0098/U+009C, or
+    /// worse) are dropped, tab and newline become spaces: a draft must be text the book fields accept.
     static func clean(_ raw: String?) -> String? {
-        guard var s = raw?.trimmingCharacters(in: .whitespacesAndNewlines), !s.isEmpty else { return nil }
+        guard var s = raw.map(printable)?.trimmingCharacters(in: .whitespacesAndNewlines), !s.isEmpty else { return nil }
         while let last = s.last, "/:;=,".contains(last) {
             s.removeLast()
             s = s.trimmingCharacters(in: .whitespaces)
@@ -68,6 +70,16 @@ enum DraftText {
         if s.hasSuffix("."), !endsWithAbbreviation(s) { s.removeLast() }
         s = s.trimmingCharacters(in: .whitespaces)
         return s.isEmpty ? nil : s
+    }
+
+    static func printable(_ raw: String) -> String {
+        guard ControlCharacters.firstForbidden(in: raw) != nil else { return raw }
+        var out = String.UnicodeScalarView()
+        for scalar in raw.unicodeScalars {
+            if scalar == "\t" || scalar == "\n" || scalar == "\r" { out.append(" ") }
+            else if !ControlCharacters.isForbidden(scalar) { out.append(scalar) }
+        }
+        return String(out)
     }
 
     private static func endsWithAbbreviation(_ s: String) -> Bool {

@@ -28,9 +28,20 @@ public struct FieldReader {
         return .some(value)
     }
 
+    /// What a text field may hold besides printable characters.
+    public enum Characters: Sendable {
+        /// Anything (passwords, tokens: never shown, checked elsewhere).
+        case any
+        /// No control characters (C0, DEL, C1) and no bidi overrides: text people read in a terminal.
+        case printable
+        /// As `printable`, but tab and newline allowed (CRLF becomes LF): notes.
+        case printableLines
+    }
+
     /// A text field. Numbers are accepted and turned into text, as DRF does.
     public mutating func string(_ key: String, required: Bool = true, maxLength: Int? = nil,
-                                allowBlank: Bool = false, nullable: Bool = false) -> Outcome<String?> {
+                                allowBlank: Bool = false, nullable: Bool = false,
+                                characters: Characters = .any) -> Outcome<String?> {
         guard object[key] != nil else {
             if required && !partial { errors.add(key, "This field is required.") }
             return .absent
@@ -41,7 +52,9 @@ public struct FieldReader {
             if nullable { return .value(nil) }
             errors.add(key, "This field may not be null.")
             return .invalid
-        case .string(let s): text = s.trimmingCharacters(in: .whitespacesAndNewlines)
+        case .string(let s):
+            let lines = characters == .printableLines ? s.replacingOccurrences(of: "\r\n", with: "\n") : s
+            text = lines.trimmingCharacters(in: .whitespacesAndNewlines)
         case .int(let i): text = String(i)
         case .double(let d): text = String(d)
         default:
@@ -51,6 +64,11 @@ public struct FieldReader {
         if text.isEmpty && !allowBlank {
             if nullable && !required { return .value(nil) }
             errors.add(key, "This field may not be blank.")
+            return .invalid
+        }
+        if characters != .any,
+           let bad = ControlCharacters.firstForbidden(in: text, allowTabAndNewline: characters == .printableLines) {
+            errors.add(key, "This field may not contain control characters or bidirectional overrides (found \(ControlCharacters.name(bad))).")
             return .invalid
         }
         if let maxLength, text.count > maxLength {

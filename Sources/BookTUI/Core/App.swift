@@ -29,6 +29,9 @@ public final class App {
     public var profile: Profile?
     public private(set) var stack: [Screen] = []
     public var running = true
+    /// The status booktui exits with: 0 when the user quits, 130 (128 + SIGINT) after Ctrl-C, as
+    /// a shell reports a program interrupted by Ctrl-C. (Ctrl-C reaches us as a key in raw mode.)
+    public private(set) var exitStatus: Int32 = 0
     /// Seconds on a monotonic clock; replaceable in tests.
     public var clock: () -> Double = { ProcessInfo.processInfo.systemUptime }
 
@@ -217,7 +220,7 @@ public final class App {
     public static let minRows = 24, minCols = 80
 
     public func handle(_ key: Key, size: (rows: Int, cols: Int)) {
-        if key == .ctrl("c") { running = false; return }
+        if key == .ctrl("c") { running = false; exitStatus = 130; return }
         if key == .resize { return }
         if size.rows < Self.minRows || size.cols < Self.minCols { return }
         if key == .escape && topIsWaiting { cancelAll(onlyTop: true); return }

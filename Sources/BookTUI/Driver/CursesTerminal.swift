@@ -100,7 +100,7 @@ public final class CursesTerminal: Surface {
     public func put(_ row: Int, _ col: Int, _ text: String, _ style: Style) {
         guard row >= 0, row < rows, col >= 0, col < cols else { return }
         cn_attrset(attrs[style] ?? cn_a_normal())
-        _ = text.withCString { cn_put(Int32(row), Int32(col), $0, -1) }
+        _ = DisplayWidth.visible(text).withCString { cn_put(Int32(row), Int32(col), $0, -1) }
         cn_attrset(cn_a_normal())
     }
 

@@ -91,6 +91,7 @@ extension BookFormScreen {
         guard let (first, why) = queue.first else { return }
         let screen = BookFormScreen(book: nil, list: list)
         screen.reviewQueue = Array(queue.dropFirst())
+        screen.inReview = true
         app.push(screen)
         screen.form.field("isbn")?.text = first.isbn
         if !first.source.isEmpty { screen.fill(from: .found(first), app) }
@@ -113,7 +114,9 @@ extension BookFormScreen {
         }
         if saveFocused {
             s.text(row, 3, "[ Save ]", width: 8, .fieldFocused)
-            s.text(row, 12, "Enter saves · Ctrl-N saves and starts the next book", width: max(0, s.cols - 13), .dim)
+            let hint = book == nil && !inReview ? "Enter saves and starts the next book · Ctrl-S saves and closes"
+                : "Enter saves"
+            s.text(row, 12, hint, width: max(0, s.cols - 13), .dim)
             s.setCursor((row, 5))
             row += 1
         }

@@ -9,6 +9,8 @@ final class BookFormScreen: Screen {
     var saving = false
     /// After a lookup filled every required field: Enter saves (the form's Save button).
     var saveFocused = false
+    /// Opened to review a scan (see `openReview`).
+    var inReview = false
     /// What the last ISBN lookup came to, shown under the form.
     var lookupNote: String?
     /// Scans still to review after this one (scan mode's review list), each with why.
@@ -18,6 +20,8 @@ final class BookFormScreen: Screen {
         self.book = book
         self.list = list
         self.form = Self.makeForm(book)
+        // Editing a book shows each value from its start; End goes to the end.
+        if book != nil { for f in form.fields { f.editor.moveHome() } }
     }
 
     /// Goes on with a draft kept from an earlier run: everything in it counts as a change.
@@ -66,7 +70,9 @@ final class BookFormScreen: Screen {
 
     /// A new form after `Ctrl-N`: empty but for the sticky fields of the one just saved.
     static func nextForm(after old: Form) -> Form {
-        let publisher = old.field("publisher")?.trimmed ?? ""
+        // What a lookup filled in belongs to that book; only what the user typed carries over.
+        let fromLookup = old.field("publisher")?.note?.hasPrefix("from ") ?? false
+        let publisher = fromLookup ? "" : old.field("publisher")?.trimmed ?? ""
         let available = old.field("is_available")?.toggle ?? false
         let form = makeForm(nil, publisher: publisher, available: available, isbnFirst: old.fields.first?.name == "isbn")
         for name in stickyFields {
@@ -133,10 +139,13 @@ final class BookFormScreen: Screen {
         stepAside(app)
     }
 
-    /// The seed's backend has only the core fields: the others are shown but not editable.
+    /// The seed's backend keeps only the core fields: the others are not shown at all, so Tab
+    /// and typing never go where nothing is kept.
     func stepAside(_ app: App) {
-        let extended = app.authConfig.extended || book?.createdAt != nil
-        for name in ["isbn", "publisher", "pages", "notes"] { form.field(name)?.readOnly = !extended }
+        guard !(app.authConfig.extended || book?.createdAt != nil) else { return }
+        let focused = form.focused.name
+        form.fields.removeAll { ["isbn", "publisher", "pages", "notes"].contains($0.name) }
+        form.focus = form.fields.firstIndex { $0.name == focused } ?? 0
     }
 
     func draw(_ s: Surface, _ area: Rect, _ app: App) {
@@ -169,7 +178,9 @@ final class BookFormScreen: Screen {
                 dropDraft(app); close(app)
             }
         case .enter where saveFocused:
-            save(app, next: false)
+            // Cataloguing a pile: the next book's form, ready for the next ISBN (a review goes
+            // on to the next scan to review instead).
+            save(app, next: book == nil && !inReview)
         case .enter where offersLookup(app) && book == nil && form.focused.name == "isbn" && !form.focused.trimmed.isEmpty:
             lookUp(app)
         case .enter:
@@ -216,6 +227,7 @@ final class BookFormScreen: Screen {
                 list?.saved(app)
                 if next {
                     book = nil
+                    lookupNote = nil
                     form = Self.nextForm(after: form)
                     app.flash("Saved “\(b.title)”. Next book:")
                 } else {

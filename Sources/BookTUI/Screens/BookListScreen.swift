@@ -263,6 +263,11 @@ public final class BookListScreen: Screen {
                             DisplayWidth.fit(h("Year", .publishedYear), width: c.year + 1), DisplayWidth.fit("Avail", width: c.avail),
                             DisplayWidth.fit("ISBN", width: c.isbn)].joined(separator: "  ")
         s.line(headerRow, header, .header)
+        // A sort with no column of its own (when added) says so at the header's end.
+        if ![.title, .author, .publishedYear].contains(query.sort) {
+            let tag = "by " + query.sort.label + arrow + " "
+            s.text(headerRow, max(0, area.width - DisplayWidth.of(tag)), tag, width: DisplayWidth.of(tag), .header)
+        }
         let first = headerRow + 1
         if window.total == 0 {
             s.line(first + 1, query.search.isEmpty && !query.availableOnly

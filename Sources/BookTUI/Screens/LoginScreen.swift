@@ -6,8 +6,12 @@ public final class LoginScreen: Screen {
     var message: String?
     var messageStyle: Style = .ok
     var checkedSession = false
+    /// Tokens are stored for this server: the check will most likely open the list, so keys typed
+    /// meanwhile wait for it (`p` at once opens the profile). Without tokens they go to the form.
+    let resuming: Bool
 
-    public init(username: String = "", message: String? = nil, style: Style = .ok) {
+    public init(username: String = "", message: String? = nil, style: Style = .ok, resuming: Bool = false) {
+        self.resuming = resuming
         form = Form([Field("username", "Username", username), Field("password", "Password", masked: true)])
         if !username.isEmpty { form.focus = 1 }
         self.message = message
@@ -24,15 +28,20 @@ public final class LoginScreen: Screen {
     public var footer: String { "Enter log in · Tab next · Ctrl-R register · Ctrl-F forgot password · Esc quit · F1 help" }
 
     /// With single sign-on on offer, its key comes first.
+    /// Only what this server offers: single sign-on first when it has it; no Ctrl-R where it
+    /// registers nobody (the seed's web site counts as an offer: Ctrl-R shows where).
     public func footer(_ app: App) -> String {
-        app.authConfig.oidc == nil ? footer
-            : "Ctrl-O sign in with Keycloak · Enter log in · Tab next · Ctrl-R register · Esc quit · F1 help"
+        let registers = !app.authConfigKnown || app.authConfig.registration || !app.authConfig.extended
+        let parts = (app.authConfig.oidc == nil ? [] : ["Ctrl-O sign in with Keycloak"])
+            + ["Enter log in", "Tab next"] + (registers ? ["Ctrl-R register"] : [])
+            + (app.authConfig.oidc == nil ? ["Ctrl-F forgot password"] : []) + ["Esc quit", "F1 help"]
+        return parts.joined(separator: " · ")
     }
 
     public func appeared(_ app: App) {
         guard !checkedSession else { return }
         checkedSession = true
-        app.perform("Contacting server", holdsKeys: false, { c in
+        app.perform("Contacting server", holdsKeys: resuming, { c in
             let config = try await c.authConfig()
             let profile: Profile? = await c.isSignedIn ? try await c.profile() : nil
             return (config, profile)
@@ -62,9 +71,10 @@ public final class LoginScreen: Screen {
         // A sign-out report has one line per step.
         for line in (message ?? "").split(separator: "\n") { s.line(row, "  " + line, messageStyle); row += 1 }
         row += message == nil ? 2 : 1
-        var offers = ["Ctrl-R  Create an account"]
-        if app.authConfigKnown && !app.authConfig.registration { offers[0] += " (not offered by this server)" }
-        offers.append("Ctrl-F  Forgot password" + (app.authConfig.extended || !app.authConfigKnown ? "" : " (not offered by this server)"))
+        let seed = app.authConfigKnown && !app.authConfig.extended
+        var offers = ["Ctrl-R  Create an account" + (seed ? " (on the server's web site)" : "")]
+        if app.authConfigKnown && !app.authConfig.registration && !seed { offers[0] += " (not offered by this server)" }
+        offers.append("Ctrl-F  Forgot password" + (seed ? " (on the server's web site)" : ""))
         if app.authConfigKnown && !app.authConfig.local {
             offers.append("This server has turned local accounts off: sign in with Keycloak (Ctrl-O).")
         }
@@ -80,10 +90,16 @@ public final class LoginScreen: Screen {
         case .function(1): app.push(HelpScreen(of: self))
         case .ctrl("r"):
             if app.authConfig.registration || !app.authConfigKnown { app.push(RegisterScreen()) }
-            else { message = "This server does not offer registration from booktui."; messageStyle = .warning }
+            else if !app.authConfig.extended {
+                app.push(WebPageScreen(title: "Create an account", why: "This server creates accounts on its web site.",
+                                       url: app.client.server + "/register/"))
+            } else { message = "This server does not offer registration."; messageStyle = .warning }
         case .ctrl("f"):
             if app.authConfig.extended || !app.authConfigKnown { app.push(ForgotPasswordScreen()) }
-            else { message = "This server does not offer password reset from booktui; use its web site."; messageStyle = .warning }
+            else {
+                app.push(WebPageScreen(title: "Forgot password", why: "This server resets passwords on its web site.",
+                                       url: app.client.server + "/password_reset/"))
+            }
         case .ctrl("s"): submit(app)
         case .ctrl("o"):
             if app.authConfig.oidc != nil { app.push(SSOScreen()) }

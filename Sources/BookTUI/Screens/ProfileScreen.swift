@@ -7,22 +7,27 @@ final class ProfileScreen: Screen {
     var form = Form([])
     var message: String?
     var messageStyle: Style = .ok
+    /// The seed's backend has no password change in its API (only its web site's reset).
+    var offersPasswordChange = true
 
     var title: String { "Profile" }
     var help: [(key: String, action: String)] {
         switch mode {
-        case .view: [("e", "edit e-mail and names"), ("c", "change password"), ("r", "reload"), ("L", "log out"),
-                     ("q / Esc", "back to the books"), ("?", "this help")]
+        case .view: [("e", "edit e-mail and names")] + (offersPasswordChange ? [("c", "change password")] : [])
+            + [("r", "reload"), ("L", "log out"), ("q / Esc", "back to the books"), ("?", "this help")]
         default: [("Tab / Shift-Tab", "next / previous field"), ("Ctrl-S", "save"), ("Esc", "cancel"),
                   ("Ctrl-A/E/K/U/W", "edit the field like a shell line")]
         }
     }
     var footer: String {
-        mode == .view ? "e edit · c change password · L log out · r reload · q back · ? help"
+        mode == .view ? "e edit · " + (offersPasswordChange ? "c change password · " : "") + "L log out · r reload · q back · ? help"
             : "Ctrl-S save · Tab next field · Esc cancel · F1 help"
     }
 
-    func appeared(_ app: App) { if mode == .view { load(app) } }
+    func appeared(_ app: App) {
+        offersPasswordChange = app.authConfig.extended
+        if mode == .view { load(app) }
+    }
 
     func load(_ app: App) {
         app.perform("Loading profile", { c in try await c.profile() }) { r in
@@ -43,7 +48,7 @@ final class ProfileScreen: Screen {
             let rows: [(String, String)] = [
                 ("Username", p.username), ("E-mail", p.email ?? ""), ("First name", p.firstName ?? ""),
                 ("Last name", p.lastName ?? ""), ("Roles", roles), ("Books", p.bookCount.map(String.init) ?? "?"),
-                ("Joined", p.dateJoined.map(Dates.minute) ?? ""), ("Last login", p.lastLogin.map(Dates.minute) ?? ""),
+                ("Joined", p.dateJoined.map(Dates.minute) ?? ""), ("Last login", p.lastLogin.map(Dates.minute) ?? (app.authConfig.extended ? "never" : "not recorded by this server")),
                 ("Signed in", p.authSource == "oidc" ? "via Keycloak (single sign-on)" : "local account"),
             ]
             for (k, v) in rows {
@@ -79,6 +84,10 @@ final class ProfileScreen: Screen {
                 ])
                 mode = .edit; message = nil
             case .char("c"):
+                guard offersPasswordChange else {
+                    message = "This server changes passwords on its web site: \(app.client.server)/password_reset/"
+                    messageStyle = .warning; return
+                }
                 guard app.profile?.authSource != "oidc" else {
                     message = "You sign in with single sign-on; change your password there."; messageStyle = .warning; return
                 }

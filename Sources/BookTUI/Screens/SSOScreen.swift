@@ -154,7 +154,7 @@ public final class SSOScreen: Screen {
             drawQR(s, area, row, g)
         case .device(let g):
             s.text(row, left, "Open this address on any device (phone, laptop) and approve (Q: as a QR code):", width: width); row += 1
-            row = drawURL(s, row, left + 2, width - 2, g.url)
+            row = Address.draw(s, row, left + 2, width - 2, g.url)
             if g.verificationURIComplete != nil {
                 s.text(row, left, "or open \(g.verificationURI) and type the code:", width: width, .dim)
             }
@@ -171,7 +171,7 @@ public final class SSOScreen: Screen {
             if let notice { s.text(row + 2, left, notice, width: width, .ok) }
         case .loopback(let sign, let opened):
             s.text(row, left, "Sign in in the browser; it comes back to booktui by itself. The address:", width: width); row += 1
-            row = drawURL(s, row, left + 2, width - 2, sign.url)
+            row = Address.draw(s, row, left + 2, width - 2, sign.url)
             row += 1
             if let opened { s.text(row, left, opened, width: width, .dim); row += 1 }
             let remaining = Int(loopbackTimeout - Date().timeIntervalSince(startedAt))
@@ -179,7 +179,7 @@ public final class SSOScreen: Screen {
             if let notice { s.text(row + 2, left, notice, width: width, .ok) }
         case .paste(let sign):
             s.text(row, left, "Open this address in any browser and sign in:", width: width); row += 1
-            row = drawURL(s, row, left + 2, width - 2, sign.url)
+            row = Address.draw(s, row, left + 2, width - 2, sign.url)
             row += 1
             s.text(row, left, "The browser then lands on a page that does not load (\(sign.redirectURI)?…).", width: width, .dim); row += 1
             s.text(row, left, "Copy that page's whole address, paste it here and press Enter:", width: width); row += 2
@@ -219,19 +219,6 @@ public final class SSOScreen: Screen {
                    width: w, secs > 0 ? .warning : .error)
             s.text(top + 10, textLeft, "Q: back to the address", width: w, .dim)
         }
-    }
-
-    /// A URL across as many lines as it needs, never cut, so it can be copied whole.
-    func drawURL(_ s: Surface, _ row: Int, _ left: Int, _ width: Int, _ url: String) -> Int {
-        var r = row
-        var rest = Substring(url)
-        while !rest.isEmpty {
-            let n = max(1, width)
-            s.text(r, left, String(rest.prefix(n)), width: width, .key)
-            rest = rest.dropFirst(n)
-            r += 1
-        }
-        return r
     }
 
     /// The user code, spaced out in a double box, so it reads at a glance from another screen.

@@ -55,6 +55,16 @@ public struct LineEditor: Equatable, Sendable {
 
     public mutating func insert(_ s: String) { for c in s { insert(c) } }
 
+    /// The cursor to the start (a long value being edited shows its beginning first).
+    public mutating func moveHome() { cursor = 0; scroll = 0 }
+
+    /// The text from its start as it fits `width` columns, `…` last when it is cut: how a field
+    /// without the cursor shows.
+    public func preview(width: Int, mask: Character? = nil) -> String {
+        let shown = String(mask.map { m in chars.map { _ in m } } ?? chars)
+        return DisplayWidth.of(shown) <= width ? shown : DisplayWidth.fit(shown, width: width)
+    }
+
     /// The visible part for a box `width` columns wide, and the cursor's column in it.
     /// Scrolls so the cursor stays visible.
     public mutating func view(width: Int, mask: Character? = nil) -> (text: String, cursorColumn: Int) {

@@ -123,9 +123,13 @@ public final class Form {
             } else if f.readOnly {
                 s.text(row, x, f.value, width: box, .dim)
             } else {
-                let v = f.editor.view(width: box, mask: f.masked ? "•" : nil)
-                s.text(row, x, v.text, width: box, focused ? .fieldFocused : .field)
-                if focused { s.setCursor((row, x + v.cursorColumn)) }
+                if focused {
+                    let v = f.editor.view(width: box, mask: f.masked ? "•" : nil)
+                    s.text(row, x, v.text, width: box, .fieldFocused)
+                    s.setCursor((row, x + v.cursorColumn))
+                } else {
+                    s.text(row, x, f.editor.preview(width: box, mask: f.masked ? "•" : nil), width: box, .field)
+                }
             }
             if let p = f.problem {
                 s.text(row, x + box + 1, "✗ " + p, width: left + width - (x + box + 1), .error)

@@ -9,7 +9,7 @@ extension BooktuiCommand {
     /// single sign-on through the browser or a device code.
     struct Login: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Sign in: a local account (password on standard input) or single sign-on (--sso).")
+            abstract: "Sign in: a local account (password prompted for at a terminal, else read from standard input) or single sign-on (--sso).")
         @OptionGroup var options: ServerOptions
         /// A local account's username (its password comes on standard input).
         @Option(name: .long, help: "The username of a local account.") var username: String?
@@ -43,7 +43,7 @@ extension BooktuiCommand {
             bootstrapLogging()
             let (client, _) = try options.makeClient()
             if sso { return try runSSO(client) }
-            guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+            guard let line = PasswordPrompt.read(), !line.isEmpty else {
                 throw ValidationError("Give the password on standard input.")
             }
             let user = username ?? ""
@@ -57,6 +57,11 @@ extension BooktuiCommand {
         }
 
         func runSSO(_ client: BookClient) throws {
+            // A server without single sign-on says so before any way of signing in is announced.
+            let advert: Result<OIDCAdvert, APIError> = try blocking {
+                do { return .success(try await client.ssoAdvert()) } catch { return .failure(asAPIError(error)) }
+            }
+            if case .failure(let e) = advert { try report(.failure(e), client) }
             let flow: SignInFlow
             if device { flow = .device; say("Signing in with Keycloak: a code to approve on another device (--device).") }
             else if browser { flow = .loopback; say("Signing in with Keycloak in a browser on this machine (--browser).") }
