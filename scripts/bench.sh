@@ -1,82 +1,99 @@
 #!/usr/bin/env bash
 # `make bench`: load-tests a release book-server on SQLite and PostgreSQL with wrk, on loopback
-# only, with bounded duration; prints a Markdown table for docs/benchmarks.md.
+# only, each case for a bounded time, and prints a Markdown table for docs/benchmarks.md: each
+# case's req/s, p50, p99 and the server's RSS, and each as a ratio to our own `/healthz` measured in
+# the same run against the same server (absolute figures move with the machine's load; ratios hold).
 #
-#   BENCH_BOOKS=100000 BENCH_SECONDS=10 BENCH_CONNECTIONS=16 [BENCH_BIN=path/to/book-server] scripts/bench.sh
+#   BENCH_BOOKS=100000 BENCH_SECONDS=5 BENCH_DATABASES="sqlite postgres" [BENCH_BIN=path/to/book-server] scripts/bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 books="${BENCH_BOOKS:-100000}"
-seconds="${BENCH_SECONDS:-10}"
-connections="${BENCH_CONNECTIONS:-16}"
+seconds="${BENCH_SECONDS:-5}"
+databases="${BENCH_DATABASES:-sqlite postgres}"
 
 for tool in wrk sqlite3; do
   command -v $tool >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $tool >/dev/null; }
 done
 if [ -n "${BENCH_BIN:-}" ]; then
-  bin="$BENCH_BIN"   # an already built release binary
+  bin="$BENCH_BIN"   # an already built (release) binary
 else
   swift build -c release --product book-server >/dev/null
   bin="$(swift build -c release --show-bin-path)/book-server"
 fi
 work="$(mktemp -d /tmp/booktui-bench.XXXXXX)"
-trap 'kill ${server:-} 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill ${server:-} ${storm:-} 2>/dev/null || true; rm -rf "$work"' EXIT
 port=18181
+base="http://127.0.0.1:$port"
 secret="bench-secret-0123456789abcdef0123456789abcdef"
+password="bench-Password-2024"
+results="$work/results.tsv"
+: >"$results"
 
 start() {  # DATABASE_URL
-  DATABASE_URL="$1" SECRET_KEY="$secret" MAIL_DIR="$work/mail" PUBLIC_URL="http://127.0.0.1:$port" LOG_LEVEL=warning \
+  DATABASE_URL="$1" SECRET_KEY="$secret" MAIL_DIR="$work/mail" PUBLIC_URL="$base" LOG_LEVEL=warning \
     "$bin" serve --hostname 127.0.0.1 --port $port >"$work/server.log" 2>&1 &
   server=$!
-  for _ in $(seq 1 200); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && return; sleep 0.1; done
+  for _ in $(seq 1 200); do curl -fs "$base/healthz" >/dev/null && return; sleep 0.1; done
   echo "server did not start" >&2; cat "$work/server.log" >&2; exit 1
 }
 
 stop() { kill $server; wait $server 2>/dev/null || true; server=; }
 
-signup() {  # prints an access token for user "bench" after seeding $books books with SQL ($1 = sqlite|postgres, $2 = target)
-  curl -fs -X POST "http://127.0.0.1:$port/api/register/" -H 'Content-Type: application/json' \
-    -d '{"username": "bench", "email": "bench@example.org", "password": "bench-Password-2024"}' >/dev/null
-  local sql="UPDATE users SET is_active = true WHERE username = 'bench';
-    INSERT INTO books (user_id, title, author, published_year, is_available, isbn, search_text, created_at, updated_at)
-    SELECT u.id, 'Book ' || g, 'Author ' || (g % 997), 1900 + (g % 120), (g % 3 = 0), NULL,
-           lower('Book ' || g || ' Author ' || (g % 997)), now(), now()
-    FROM users u, generate_series(1, $books) AS g WHERE u.username = 'bench';"
-  if [ "$1" = sqlite ]; then
+sql() {  # runs SQL on the database under test
+  if [ "$db" = sqlite ]; then sqlite3 -cmd ".timeout 10000" "$target" "$1"; else PGPASSWORD=booktest psql -q -h 127.0.0.1 -U booktest -d "$target" -c "$1"; fi
+}
+
+user() {  # name books: registers, activates and seeds a user with that many books by SQL
+  curl -fs -X POST "$base/api/register/" -H 'Content-Type: application/json' \
+    -d "{\"username\": \"$1\", \"email\": \"$1@example.org\", \"password\": \"$password\"}" >/dev/null
+  if [ "$db" = sqlite ]; then
     # SQLite has no generate_series by default: a recursive CTE does the same.
-    sqlite3 -cmd ".timeout 10000" "$2" "UPDATE users SET is_active = 1 WHERE username = 'bench';
-      WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < $books)
+    sql "UPDATE users SET is_active = 1 WHERE username = '$1';
+      WITH RECURSIVE g(n) AS (SELECT 1 WHERE $2 > 0 UNION ALL SELECT n + 1 FROM g WHERE n < $2)
       INSERT INTO books (user_id, title, author, published_year, is_available, isbn, search_text, created_at, updated_at)
       SELECT u.id, 'Book ' || n, 'Author ' || (n % 997), 1900 + (n % 120), (n % 3 = 0), NULL,
-             lower('Book ' || n || ' Author ' || (n % 997)), unixepoch(), unixepoch()
-      FROM users u, g WHERE u.username = 'bench';
+             lower('Book ' || n || char(31) || 'Author ' || (n % 997) || char(31) || char(31)), unixepoch(), unixepoch()
+      FROM users u, g WHERE u.username = '$1';
       ANALYZE;"
   else
-    PGPASSWORD=booktest psql -q -h 127.0.0.1 -U booktest -d "$2" -c "$sql"
+    sql "UPDATE users SET is_active = true WHERE username = '$1';
+      INSERT INTO books (user_id, title, author, published_year, is_available, isbn, search_text, created_at, updated_at)
+      SELECT u.id, 'Book ' || g, 'Author ' || (g % 997), 1900 + (g % 120), (g % 3 = 0), NULL,
+             lower('Book ' || g || chr(31) || 'Author ' || (g % 997) || chr(31) || chr(31)), now(), now()
+      FROM users u, generate_series(1, $2) AS g WHERE u.username = '$1';"
     # The steady state autovacuum would reach: statistics and a visibility map for index-only scans.
-    PGPASSWORD=booktest psql -q -h 127.0.0.1 -U booktest -d "$2" -c "VACUUM ANALYZE books"
+    sql "VACUUM ANALYZE books"
   fi
-  curl -fs -X POST "http://127.0.0.1:$port/api/token/" -H 'Content-Type: application/json' \
-    -d '{"username": "bench", "password": "bench-Password-2024"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["access"])'
 }
 
-measure() {  # label path
-  local out
-  out=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency -H "Authorization: Bearer $token" "http://127.0.0.1:$port$2")
+token() {  # name: an access token
+  curl -fs -X POST "$base/api/token/" -H 'Content-Type: application/json' \
+    -d "{\"username\": \"$1\", \"password\": \"$password\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access"])'
+}
+
+rss() { ps -o rss= -p $server | awk '{printf "%.0f", $1/1024}'; }
+
+record() {  # label connections path wrk-output [note]
   local rps p50 p99
-  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-  p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
-  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-  local rss
-  rss=$(ps -o rss= -p $server | awk '{printf "%.0f", $1/1024}')
-  printf '| %s | %s | `%s` | %s | %s | %s | %s MiB |\n' "$db" "$1" "$2" "$rps" "$p50" "$p99" "$rss"
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$4")
+  p50=$(awk '$1 == "50%" {print $2}' <<<"$4")
+  p99=$(awk '$1 == "99%" {print $2}' <<<"$4")
+  local errors
+  errors=$(awk '/Non-2xx/ {print $NF}' <<<"$4")
+  local note="${5:-}"
+  [ -n "$errors" ] && note="${note:+$note; }$errors non-2xx"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$db" "$1" "$2" "$3" "$rps" "$p50" "$p99" "$(rss)" "$note" >>"$results"
 }
 
-echo "book-server $(git rev-parse --short HEAD), release build, $books books for one user, wrk -t2 -c$connections -d${seconds}s, $(nproc) cores"
-echo
-echo "| database | case | request | req/s | p50 | p99 | server RSS after |"
-echo "|---|---|---|---|---|---|---|"
-for db in sqlite postgres; do
+measure() {  # label connections token path [wrk options...]
+  local label=$1 connections=$2 bearer=$3 path=$4
+  shift 4
+  record "$label" "$connections" "$path" \
+    "$(wrk -t2 -c"$connections" -d"${seconds}s" --timeout 10s --latency -H "Authorization: Bearer $bearer" "$@" "$base$path")"
+}
+
+for db in $databases; do
   if [ $db = sqlite ]; then
     url="sqlite:$work/bench.sqlite"; target="$work/bench.sqlite"
   else
@@ -84,13 +101,58 @@ for db in sqlite postgres; do
     url="postgres://booktest:booktest@127.0.0.1:5432/$name"; target=$name
   fi
   start "$url"
-  token=$(signup $db "$target")
-  measure "first page of 50" "/api/books/?page_size=50"
-  measure "deep page of 50" "/api/books/?page_size=50&page=1500"
-  measure "page of 500" "/api/books/?page_size=500&page=10"
-  measure "search, page of 50" "/api/books/?search=author%2042&page_size=50"
-  measure "sorted by title, page of 50" "/api/books/?ordering=-title&page_size=50&page=100"
-  measure "one book" "/api/books/5000/"
+  user many "$books"; user fifty 50; user tenk 10000; user writer 0; user storm 0
+  many=$(token many); fifty=$(token fifty); tenk=$(token tenk); writer=$(token writer)
+  # 60 more accounts with storm's password (copied by SQL: 60 registrations would hash 60 times),
+  # so the login storm below meets the hashing bound, not the per-user failed-login limit.
+  sql "INSERT INTO users (username, email, first_name, last_name, password_hash, is_active, auth_source, token_key, date_joined)
+    SELECT 'storm' || g.n, 'storm' || g.n || '@example.org', '', '', password_hash, is_active, auth_source, token_key, date_joined
+    FROM users, (SELECT 1 AS n$(for i in $(seq 2 60); do printf ' UNION ALL SELECT %d' $i; done)) AS g WHERE username = 'storm'"
+  one=$(sql "SELECT b.id FROM books b JOIN users u ON u.id = b.user_id WHERE u.username = 'many' ORDER BY b.id LIMIT 1 OFFSET $((books / 20))" | grep -Eo '[0-9]+' | head -1)
+
+  measure "/healthz (the ceiling)" 32 x /healthz
+  measure "list of 50 books" 32 "$fifty" /api/books/
+  measure "profile" 32 "$fifty" /api/profile/
+  measure "one book" 32 "$many" "/api/books/$one/"
+  measure "first page of 50 of $books" 32 "$many" "/api/books/?page_size=50"
+  measure "deep page of 50 of $books" 32 "$many" "/api/books/?page_size=50&page=1500"
+  measure "sorted by title, page of 50 of $books" 32 "$many" "/api/books/?ordering=-title&page_size=50&page=100"
+  measure "search over $books, page of 50" 32 "$many" "/api/books/?search=author%2042&page_size=50"
+  measure "10,000 books unpaged" 8 "$tenk" /api/books/
+  measure "POST a book" 16 "$writer" /api/books/ -s scripts/bench/post-book.lua
+  # 60 parallel logins of 60 users (bcrypt at the default cost) while another user lists 50 books.
+  BENCH_LOGIN_USERS=60 BENCH_LOGIN_PASSWORD=$password \
+    wrk -t2 -c60 -d"${seconds}s" --timeout 10s -s scripts/bench/login.lua "$base/api/token/" >"$work/storm.txt" 2>&1 &
+  storm=$!
+  sleep 0.5
+  listing=$(wrk -t1 -c4 -d"$((seconds - 1))s" --timeout 10s --latency -H "Authorization: Bearer $fifty" "$base/api/books/")
+  wait $storm || true; storm=
+  logins=$(awk '/^statuses/ {$1 = ""; print substr($0, 2)}' "$work/storm.txt")
+  record "list of 50 during 60 parallel logins" 4 /api/books/ "$listing" "logins: $logins"
   stop
   if [ $db = postgres ]; then PGPASSWORD=booktest psql -q -h 127.0.0.1 -U booktest -d postgres -c "DROP DATABASE $name"; fi
 done
+
+echo "book-server $(git rev-parse --short HEAD), $(basename "$(dirname "$bin")") build, wrk -t2 -d${seconds}s on loopback, $(nproc) cores, load average $(cut -d' ' -f1 /proc/loadavg) at the end"
+echo
+python3 - "$results" <<'PY'
+import sys
+
+def ms(text):
+    for unit, factor in (("us", 0.001), ("ms", 1.0), ("s", 1000.0)):
+        if text.endswith(unit):
+            return float(text[: -len(unit)]) * factor
+    return float("nan")
+
+rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1]) if line.strip()]
+print("| database | case | request | c | req/s | p50 | p99 | RSS | req/s ÷ healthz | p50 ÷ healthz | p99 ÷ healthz | RSS ÷ healthz | notes |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+ceiling = {}
+for db, label, c, path, rps, p50, p99, rss, note in rows:
+    if path == "/healthz":
+        ceiling[db] = (float(rps), ms(p50), ms(p99), float(rss))
+    h = ceiling[db]
+    ratios = (float(rps) / h[0], ms(p50) / h[1], ms(p99) / h[2], float(rss) / h[3])
+    print(f"| {db} | {label} | `{path}` | {c} | {float(rps):,.0f} | {ms(p50):.2f} ms | {ms(p99):.2f} ms | {rss} MiB | "
+          f"{ratios[0]:.1%} | {ratios[1]:.1f}× | {ratios[2]:.1f}× | {ratios[3]:.2f}× | {note} |")
+PY

@@ -29,6 +29,7 @@ public func configure(_ app: Application) async throws {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
         app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
+        try await SQLiteTuning.apply(app)
     case .postgres(let url):
         // The URL holds the database password: the error names the variable, never the value.
         guard let postgres = try? DatabaseConfigurationFactory.postgres(url: url, sqlLogLevel: .debug) else {
@@ -60,6 +61,7 @@ public func configure(_ app: Application) async throws {
     let cost = Int(ProcessInfo.processInfo.environment["PASSWORD_HASH_COST"] ?? "") ?? 12
     app.passwords.use(.bcrypt(cost: min(max(cost, 4), 31)))
     app.dummyPasswordHash = try app.password.hash(UUID().uuidString)
+    await app.usePasswordHasher(PasswordHasherPool(hasher: app.password.sync, environment: ProcessInfo.processInfo.environment))
     app.localTokens = await LocalTokens(
         secret: config.secretKey, accessLifetime: config.accessTokenLifetime, refreshLifetime: config.refreshTokenLifetime)
     app.oneTimeTokens = OneTimeTokens(secret: config.secretKey, lifetime: config.oneTimeTokenLifetime)

@@ -33,7 +33,7 @@ struct AccountController {
         let address = given.lowercased()
 
         // Hashed on both paths, so an address in use takes as long as a new one.
-        let hash = try await req.password.async.hash(secret)
+        let hash = try await req.passwordHasher.hash(secret)
         let answer = try Self.registered(username: name, email: address)
         // An address that has an account: the same answer as a new one, and its owner hears of it.
         // The name is checked again after the address (a parallel registration may have taken both

@@ -24,12 +24,13 @@ struct BookController: RouteCollection {
     @Sendable func list(req: Request) async throws -> Response {
         let principal = try req.principal
         try req.application.policy.authorize(.readOwnBooks, principal)
-        let query = try filteredQuery(req, ownerID: principal.userID)
+        let filter = try listFilter(req, ownerID: principal.userID)
 
         let pageParam = req.query[String.self, at: "page"]
         let sizeParam = req.query[String.self, at: "page_size"]
         guard pageParam != nil || sizeParam != nil else {
-            return try await encode(query.all().map(BookDTO.init), for: req)
+            let books = try await BookQueries.list(filter, on: req.db)
+            return books.jsonResponse(capacity: 64 + 320 * books.count)
         }
         let size = min(Int(sizeParam ?? "") ?? Self.defaultPageSize, Self.maxPageSize)
         guard size > 0 else { throw FieldErrors("page_size", "Ensure this value is greater than or equal to 1.") }
@@ -40,16 +41,16 @@ struct BookController: RouteCollection {
         } else {
             page = 1
         }
-        let count = try await query.copy().count()
+        let count = try await BookQueries.count(filter, on: req.db)
         let lastPage = max(1, (count + size - 1) / size)
         guard page <= lastPage else { throw APIError(.notFound, "Invalid page.") }
-        let books = try await query.range(((page - 1) * size)..<(page * size)).all()
+        let books = try await BookQueries.list(filter, range: ((page - 1) * size)..<(page * size), on: req.db)
         let dto = PageDTO(
             count: count,
             next: page < lastPage ? pageURL(req, page: page + 1) : nil,
             previous: page > 1 ? pageURL(req, page: page - 1) : nil,
-            results: books.map(BookDTO.init))
-        return try await encode(dto, for: req)
+            results: books)
+        return dto.jsonResponse(capacity: 512 + 320 * books.count)
     }
 
     @Sendable func create(req: Request) async throws -> Response {
@@ -62,10 +63,13 @@ struct BookController: RouteCollection {
         return try await encode(BookDTO(book), status: .created, for: req)
     }
 
-    @Sendable func show(req: Request) async throws -> BookDTO {
+    @Sendable func show(req: Request) async throws -> Response {
         let principal = try req.principal
         try req.application.policy.authorize(.readOwnBooks, principal)
-        return BookDTO(try await ownBook(req, principal))
+        guard let id = req.parameters.get("bookID", as: Int.self),
+              let book = try await BookQueries.one(id: id, ownerID: principal.userID, on: req.db)
+        else { throw APIError.notFound }
+        return book.jsonResponse()
     }
 
     @Sendable func replace(req: Request) async throws -> BookDTO { try await save(req, partial: false) }
@@ -96,21 +100,20 @@ struct BookController: RouteCollection {
         return book
     }
 
-    private func filteredQuery(_ req: Request, ownerID: Int) throws -> QueryBuilder<Book> {
+    private func listFilter(_ req: Request, ownerID: Int) throws -> BookQueries.Filter {
         var errors = FieldErrors()
-        let query = Book.query(on: req.db).filter(\.$owner.$id == ownerID)
-        if let search = req.query[String.self, at: "search"]?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
-            query.filter(\.$searchText ~~ SearchText.term(search))
+        var filter = BookQueries.Filter(ownerID: ownerID)
+        if let search = req.query[String.self, at: "search"] {
+            filter.search = BookQueries.searchPredicate(search)
         }
         if let raw = req.query[String.self, at: "is_available"], !raw.isEmpty {
             if let available = FieldReader.parseBool(raw) {
-                query.filter(\.$isAvailable == available)
+                filter.isAvailable = available
             } else {
                 errors.add("is_available", "Must be a valid boolean.")
             }
         }
         let ordering = req.query[String.self, at: "ordering"] ?? ""
-        var tieBreak = DatabaseQuery.Sort.Direction.ascending
         for field in ordering.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !field.isEmpty {
             let descending = field.hasPrefix("-")
             let name = descending ? String(field.dropFirst()) : field
@@ -118,14 +121,10 @@ struct BookController: RouteCollection {
                 errors.add("ordering", "Cannot order by '\(name)'; use title, author, published_year or created_at, with '-' for descending.")
                 continue
             }
-            if query.query.sorts.isEmpty, descending { tieBreak = .descending }
-            query.sort(.path([.string(column)], schema: Book.schema), descending ? .descending : .ascending)
+            filter.sorts.append((column, descending))
         }
         try errors.throwIfAny()
-        // Ties are broken by id, so consecutive pages neither repeat nor skip a book; in the first
-        // sort's direction, so that the (owner, column, id) index serves the whole order.
-        query.sort(\.$id, tieBreak)
-        return query
+        return filter
     }
 
     private func pageURL(_ req: Request, page: Int) -> String {

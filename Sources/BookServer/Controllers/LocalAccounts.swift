@@ -102,7 +102,7 @@ enum LocalAccounts {
             problems.forEach { errors.add(field, $0) }
             throw errors
         }
-        user.passwordHash = try await req.password.async.hash(password)
+        user.passwordHash = try await req.passwordHasher.hash(password)
         try await user.save(on: req.db)
         try await blacklistAllRefreshTokens(of: user.requireID(), on: req.db)
     }

@@ -40,6 +40,27 @@ struct LoginLimiter {
             .filter(\.$username == username).filter(\.$address == address).delete()
     }
 
+    /// Gives back a reserved attempt that never reached the hash (under the reservation's lock, so
+    /// two at once give back two).
+    func release(username: String, address: String) async throws {
+        try await CounterLock.withLock("login|\(username)|\(address)", on: db) { db in
+            try await LoginFailure.query(on: db)
+                .filter(\.$username == username).filter(\.$address == address)
+                .sort(\.$failedAt, .descending).first()?.delete(on: db)
+        }
+    }
+
+    /// The password check of a reserved attempt. One turned away because every hashing thread is
+    /// busy (`503`) guessed nothing, so it is not counted as a failure.
+    func check(username: String, address: String, _ verify: () async throws -> Bool) async throws -> Bool {
+        do {
+            return try await verify()
+        } catch let error as APIError where error.code == PasswordHasherPool.busyCode {
+            try await release(username: username, address: address)
+            throw error
+        }
+    }
+
     /// Checks a password of a signed-in user (e-mail or password change) under the same limit as
     /// logins, so a stolen access token cannot be used to guess the password.
     static func verify(_ password: String, of user: User, _ req: Request) async throws -> Bool {
@@ -47,7 +68,9 @@ struct LoginLimiter {
         if let wait = try await limiter.reserve(username: user.username, address: req.clientAddress) {
             throw APIError.throttled(retryAfter: wait)
         }
-        guard try await req.password.async.verify(password, created: user.passwordHash) else { return false }
+        guard try await limiter.check(username: user.username, address: req.clientAddress, {
+            try await req.passwordHasher.verify(password, created: user.passwordHash)
+        }) else { return false }
         try await limiter.reset(username: user.username, address: req.clientAddress)
         return true
     }

@@ -5,10 +5,10 @@ import Vapor
 struct ProfileController {
     static let nameMax = 150
 
-    @Sendable func show(req: Request) async throws -> ProfileDTO {
+    @Sendable func show(req: Request) async throws -> Response {
         let principal = try req.principal
         try req.application.policy.authorize(.readProfile, principal)
-        return try await Self.dto(principal, req.db)
+        return try await Self.dto(principal, principal.account, req.db).jsonResponse()
     }
 
     @Sendable func replace(req: Request) async throws -> ProfileDTO { try await save(req, partial: false) }
@@ -62,7 +62,7 @@ struct ProfileController {
         if case .value(let v?) = last { user.lastName = v }
         try await user.save(on: req.db)
         if newEmail != nil { Self.mailEmailChange(user, req) }
-        return try await Self.dto(principal, req.db)
+        return try await Self.dto(principal, UserRecord(user), req.db)
     }
 
     /// The confirmation link to the new address and the notice to the old one, within the mail limits.
@@ -77,13 +77,12 @@ struct ProfileController {
         }
     }
 
-    static func dto(_ principal: Principal, _ db: any Database) async throws -> ProfileDTO {
-        let user = principal.user
-        let count = try await Book.query(on: db).filter(\.$owner.$id == principal.userID).count()
-        return ProfileDTO(
+    static func dto(_ principal: Principal, _ user: UserRecord, _ db: any Database) async throws -> ProfileDTO {
+        ProfileDTO(
             id: principal.userID, username: user.username, email: user.email,
             first_name: user.firstName, last_name: user.lastName,
-            date_joined: user.dateJoined, last_login: user.lastLogin, book_count: count,
+            date_joined: user.dateJoined, last_login: user.lastLogin,
+            book_count: try await BookQueries.count(ownerID: principal.userID, on: db),
             roles: principal.roles.sorted(), auth_source: principal.source.rawValue,
             pending_email: user.pendingEmail)
     }

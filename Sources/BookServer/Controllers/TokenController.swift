@@ -31,7 +31,9 @@ struct TokenController: RouteCollection {
         let user = try await User.find(username: name, on: req.db)
         // Hash even when there is no such user, so timing does not tell which usernames exist.
         let hash = user?.passwordHash.isEmpty == false ? user!.passwordHash : req.application.dummyPasswordHash
-        let matches = (try? await req.password.async.verify(secret, created: hash)) ?? false
+        let matches = try await limiter.check(username: name, address: address) {
+            try await req.passwordHasher.verify(secret, created: hash)
+        }
         guard let user, matches, user.isActive else {
             throw APIError(.unauthorized, "No active account found with the given credentials")
         }

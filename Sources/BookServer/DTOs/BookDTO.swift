@@ -16,21 +16,6 @@ struct BookDTO: Content {
     var created_at: Date?
     var updated_at: Date?
 
-    init(_ book: Book) {
-        id = book.id!
-        title = book.title
-        author = book.author
-        published_year = book.publishedYear
-        user = book.$owner.id
-        is_available = book.isAvailable
-        isbn = book.isbn
-        publisher = book.publisher
-        pages = book.pages
-        notes = book.notes
-        created_at = book.createdAt
-        updated_at = book.updatedAt
-    }
-
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(id, forKey: .id)
@@ -45,6 +30,23 @@ struct BookDTO: Content {
         try c.encode(notes, forKey: .notes)
         try c.encode(created_at, forKey: .created_at)
         try c.encode(updated_at, forKey: .updated_at)
+    }
+}
+
+extension BookDTO {
+    init(_ book: Book) {
+        id = book.id!
+        title = book.title
+        author = book.author
+        published_year = book.publishedYear
+        user = book.$owner.id
+        is_available = book.isAvailable
+        isbn = book.isbn
+        publisher = book.publisher
+        pages = book.pages
+        notes = book.notes
+        created_at = book.createdAt
+        updated_at = book.updatedAt
     }
 }
 

@@ -1,0 +1,97 @@
+import Fluent
+import SQLKit
+import Vapor
+
+/// The read side of `/api/books/` (and the profile's book count) in plain SQL through SQLKit, into
+/// plain values: no Fluent models on the hot paths. Writes stay with Fluent (`Book`).
+enum BookQueries {
+    /// The columns of a `BookDTO`, in its order.
+    static let columns = [
+        "id", "title", "author", "published_year", "user_id", "is_available", "isbn", "publisher", "pages", "notes",
+        "created_at", "updated_at",
+    ]
+
+    /// Which of one user's books a list shows, and in which order.
+    struct Filter {
+        var ownerID: Int
+        var search: (any SQLExpression)?
+        var isAvailable: Bool?
+        /// Columns of `BookController.orderings`, each with its direction; ties are broken by id.
+        var sorts: [(column: String, descending: Bool)] = []
+
+        @discardableResult
+        func restrict<Builder: SQLPredicateBuilder>(_ builder: Builder) -> Builder {
+            builder.where(SQLColumn("user_id"), .equal, SQLBind(ownerID))
+            if let search { builder.where(search) }
+            if let isAvailable { builder.where(SQLColumn("is_available"), .equal, SQLBind(isAvailable)) }
+            return builder
+        }
+
+        func order(_ builder: SQLSelectBuilder) -> SQLSelectBuilder {
+            for sort in sorts { builder.orderBy(sort.column, sort.descending ? .descending : .ascending) }
+            // In the first sort's direction, so that the (owner, column, id) index serves the whole order.
+            return builder.orderBy("id", sorts.first?.descending == true ? .descending : .ascending)
+        }
+    }
+
+    /// The one place where a `search` parameter becomes SQL, or nil when it asks for nothing: a
+    /// substring of the folded title, author or ISBN (`search_text`, see `SearchText`), the term
+    /// folded the same way, in which `%` and `_` are the characters themselves, not LIKE's wildcards.
+    static func searchPredicate(_ raw: String) -> (any SQLExpression)? {
+        let term = SearchText.term(raw)
+        guard !term.isEmpty else { return nil }
+        var pattern = "%"
+        for character in term {
+            if character == "!" || character == "%" || character == "_" { pattern.append("!") }
+            pattern.append(character)
+        }
+        pattern.append("%")
+        return SQLQueryString("search_text LIKE \(bind: pattern) ESCAPE '!'")
+    }
+
+    static func sql(_ db: any Database) throws -> any SQLDatabase {
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError, reason: "not an SQL database") }
+        return sql
+    }
+
+    static func count(_ filter: Filter, on db: any Database) async throws -> Int {
+        let query = try sql(db).select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "count").from("books")
+        let row = try await filter.restrict(query).first()
+        return try row?.decode(column: "count", as: Int.self) ?? 0
+    }
+
+    static func count(ownerID: Int, on db: any Database) async throws -> Int {
+        try await count(Filter(ownerID: ownerID), on: db)
+    }
+
+    /// The filtered books in order; a page of them when `range` is given.
+    static func list(_ filter: Filter, range: Range<Int>? = nil, on db: any Database) async throws -> [BookDTO] {
+        let query = filter.order(filter.restrict(try sql(db).select().columns(columns).from("books")))
+        if let range { query.offset(range.lowerBound).limit(range.count) }
+        return try await query.all().map(BookDTO.init(row:))
+    }
+
+    /// One of the owner's books; someone else's is indistinguishable from a missing one.
+    static func one(id: Int, ownerID: Int, on db: any Database) async throws -> BookDTO? {
+        try await sql(db).select().columns(columns).from("books")
+            .where(SQLColumn("id"), .equal, SQLBind(id)).where(SQLColumn("user_id"), .equal, SQLBind(ownerID))
+            .limit(1).first().map(BookDTO.init(row:))
+    }
+}
+
+extension BookDTO {
+    init(row: any SQLRow) throws {
+        id = try row.decode(column: "id", as: Int.self)
+        title = try row.decode(column: "title", as: String.self)
+        author = try row.decode(column: "author", as: String.self)
+        published_year = try row.decode(column: "published_year", as: Int.self)
+        user = try row.decode(column: "user_id", as: Int.self)
+        is_available = try row.decode(column: "is_available", as: Bool.self)
+        isbn = try row.decode(column: "isbn", as: String?.self)
+        publisher = try row.decode(column: "publisher", as: String?.self)
+        pages = try row.decode(column: "pages", as: Int?.self)
+        notes = try row.decode(column: "notes", as: String?.self)
+        created_at = try row.decode(column: "created_at", as: Date?.self)
+        updated_at = try row.decode(column: "updated_at", as: Date?.self)
+    }
+}

@@ -1,0 +1,194 @@
+import Foundation
+import NIOCore
+import Vapor
+
+/// A small JSON writer for the hot responses (books, pages of books, the profile), straight into
+/// the response's bytes, without Foundation's `JSONEncoder`. It writes what our `JSONEncoder`
+/// (`.iso8601` dates, default options) writes for the same values: `/` as `\/`, `"` and `\` escaped,
+/// `\b \f \n \r \t` short, other control characters as `\u00xx`, everything else as UTF-8; dates
+/// as `yyyy-MM-ddTHH:mm:ssZ` in UTC with the fraction dropped. `JSONWriterTests` holds it to that.
+struct JSONWriter {
+    private(set) var buffer: ByteBuffer
+
+    init(capacity: Int = 1024) {
+        buffer = ByteBufferAllocator().buffer(capacity: capacity)
+    }
+
+    /// `{`, then `key(...)` + a value for each member, then `}`.
+    mutating func beginObject() { buffer.writeInteger(UInt8(ascii: "{")); first = true }
+    mutating func endObject() { buffer.writeInteger(UInt8(ascii: "}")); first = false }
+    mutating func beginArray() { buffer.writeInteger(UInt8(ascii: "[")); first = true }
+    mutating func endArray() { buffer.writeInteger(UInt8(ascii: "]")); first = false }
+
+    /// Whether the next member or element is the first of its object or array.
+    private var first = true
+
+    /// The separator before an array element.
+    mutating func element() {
+        if !first { buffer.writeInteger(UInt8(ascii: ",")) }
+        first = false
+    }
+
+    /// A member's key (a plain ASCII name of ours, written as is) and the colon.
+    mutating func key(_ name: StaticString) {
+        element()
+        buffer.writeInteger(UInt8(ascii: "\""))
+        buffer.writeStaticString(name)
+        buffer.writeStaticString("\":")
+        first = true  // the value that follows needs no comma
+    }
+
+    mutating func null() { buffer.writeStaticString("null"); first = false }
+    mutating func bool(_ value: Bool) { buffer.writeStaticString(value ? "true" : "false"); first = false }
+    mutating func int(_ value: Int) { buffer.writeString(String(value)); first = false }
+    mutating func int(_ value: Int?) { if let value { int(value) } else { null() } }
+    mutating func string(_ value: String?) { if let value { string(value) } else { null() } }
+    mutating func date(_ value: Date?) { if let value { date(value) } else { null() } }
+
+    mutating func string(_ value: String) {
+        buffer.writeInteger(UInt8(ascii: "\""))
+        var value = value
+        value.withUTF8 { bytes in
+            var start = 0
+            for (i, byte) in bytes.enumerated() {
+                let escape: StaticString? = switch byte {
+                case UInt8(ascii: "\""): "\\\""
+                case UInt8(ascii: "\\"): "\\\\"
+                case UInt8(ascii: "/"): "\\/"
+                case 0x08: "\\b"
+                case 0x0C: "\\f"
+                case 0x0A: "\\n"
+                case 0x0D: "\\r"
+                case 0x09: "\\t"
+                default: nil
+                }
+                guard escape != nil || byte < 0x20 else { continue }
+                buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start..<i]))
+                if let escape {
+                    buffer.writeStaticString(escape)
+                } else {
+                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                    buffer.writeStaticString("\\u00")
+                    buffer.writeInteger(hex[Int(byte >> 4)])
+                    buffer.writeInteger(hex[Int(byte & 0x0F)])
+                }
+                start = i + 1
+            }
+            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start...]))
+        }
+        buffer.writeInteger(UInt8(ascii: "\""))
+        first = false
+    }
+
+    /// `yyyy-MM-ddTHH:mm:ssZ` in UTC, the fraction of a second dropped.
+    mutating func date(_ value: Date) {
+        let seconds = Int(value.timeIntervalSince1970.rounded(.down))
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let inDay = seconds - days * 86_400
+        // Days since 1970-01-01 to a civil date (the proleptic Gregorian calendar).
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        buffer.writeInteger(UInt8(ascii: "\""))
+        digits(year, 4); buffer.writeInteger(UInt8(ascii: "-"))
+        digits(month, 2); buffer.writeInteger(UInt8(ascii: "-"))
+        digits(day, 2); buffer.writeInteger(UInt8(ascii: "T"))
+        digits(inDay / 3600, 2); buffer.writeInteger(UInt8(ascii: ":"))
+        digits(inDay / 60 % 60, 2); buffer.writeInteger(UInt8(ascii: ":"))
+        digits(inDay % 60, 2); buffer.writeStaticString("Z\"")
+        first = false
+    }
+
+    private mutating func digits(_ value: Int, _ width: Int) {
+        let text = String(value)
+        for _ in text.utf8.count..<max(width, text.utf8.count) { buffer.writeInteger(UInt8(ascii: "0")) }
+        buffer.writeString(text)
+    }
+
+    /// A `200` (or `status`) JSON response with what was written.
+    func response(status: HTTPStatus = .ok) -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        return Response(status: status, headers: headers, body: .init(buffer: buffer))
+    }
+}
+
+/// A value the hot routes answer with, written by `JSONWriter` in the same shape as its `Encodable`.
+protocol JSONWritable {
+    func write(to json: inout JSONWriter)
+}
+
+extension JSONWritable {
+    func jsonResponse(status: HTTPStatus = .ok, capacity: Int = 1024) -> Response {
+        var json = JSONWriter(capacity: capacity)
+        write(to: &json)
+        return json.response(status: status)
+    }
+}
+
+extension BookDTO: JSONWritable {
+    func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.key("id"); json.int(id)
+        json.key("title"); json.string(title)
+        json.key("author"); json.string(author)
+        json.key("published_year"); json.int(published_year)
+        json.key("user"); json.int(user)
+        json.key("is_available"); json.bool(is_available)
+        json.key("isbn"); json.string(isbn)
+        json.key("publisher"); json.string(publisher)
+        json.key("pages"); json.int(pages)
+        json.key("notes"); json.string(notes)
+        json.key("created_at"); json.date(created_at)
+        json.key("updated_at"); json.date(updated_at)
+        json.endObject()
+    }
+}
+
+extension Array: JSONWritable where Element: JSONWritable {
+    func write(to json: inout JSONWriter) {
+        json.beginArray()
+        for element in self {
+            json.element()
+            element.write(to: &json)
+        }
+        json.endArray()
+    }
+}
+
+extension PageDTO: JSONWritable where Item: JSONWritable {
+    func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.key("count"); json.int(count)
+        json.key("next"); json.string(next)
+        json.key("previous"); json.string(previous)
+        json.key("results"); results.write(to: &json)
+        json.endObject()
+    }
+}
+
+extension ProfileDTO: JSONWritable {
+    func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.key("id"); json.int(id)
+        json.key("username"); json.string(username)
+        json.key("email"); json.string(email)
+        json.key("first_name"); json.string(first_name)
+        json.key("last_name"); json.string(last_name)
+        json.key("date_joined"); json.date(date_joined)
+        json.key("last_login"); json.date(last_login)
+        json.key("book_count"); json.int(book_count)
+        json.key("roles"); json.beginArray()
+        for role in roles { json.element(); json.string(role) }
+        json.endArray()
+        json.key("auth_source"); json.string(auth_source)
+        json.key("pending_email"); json.string(pending_email)
+        json.endObject()
+    }
+}
