@@ -22,7 +22,7 @@ else
   bin="$(swift build -c release --show-bin-path)/book-server"
 fi
 work="$(mktemp -d /tmp/booktui-bench.XXXXXX)"
-trap 'kill ${server:-} ${storm:-} 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill ${server:-} ${storm:-} ${stub:-} 2>/dev/null || true; rm -rf "$work"' EXIT
 port=18181
 base="http://127.0.0.1:$port"
 secret="bench-secret-0123456789abcdef0123456789abcdef"
@@ -30,8 +30,14 @@ password="bench-Password-2024"
 results="$work/results.tsv"
 : >"$results"
 
+# ISBN lookups go to a local Open Library stand-in (scripts/bench/openlibrary_stub.py).
+stub_port=18182
+python3 scripts/bench/openlibrary_stub.py $stub_port &
+stub=$!
+
 start() {  # DATABASE_URL
   DATABASE_URL="$1" SECRET_KEY="$secret" MAIL_DIR="$work/mail" PUBLIC_URL="$base" LOG_LEVEL=warning \
+    ISBN_SOURCES=openlibrary OPENLIBRARY_URL="http://127.0.0.1:$stub_port" \
     "$bin" serve --hostname 127.0.0.1 --port $port >"$work/server.log" 2>&1 &
   server=$!
   for _ in $(seq 1 200); do curl -fs "$base/healthz" >/dev/null && return; sleep 0.1; done
@@ -120,6 +126,13 @@ for db in $databases; do
   measure "search over $books, page of 50" 32 "$many" "/api/books/?search=author%2042&page_size=50"
   measure "10,000 books unpaged" 8 "$tenk" /api/books/
   measure "POST a book" 16 "$writer" /api/books/ -s scripts/bench/post-book.lua
+  # A lookup asked before: answered from the isbn_lookups cache (target p99 under 20 ms).
+  curl -fs "$base/api/lookup/isbn/9780441172719/" -H "Authorization: Bearer $fifty" >/dev/null
+  measure "cached ISBN lookup" 32 "$fifty" /api/lookup/isbn/9780441172719/
+  # Scan mode's work per book, one after another: duplicate check, lookup (cache miss), save.
+  user scanner 0
+  read -r scanned scan_mean scan_p99 < <(python3 scripts/bench/scan_loop.py "$base" "$(token scanner)" 200)
+  printf '%s\t%s\t%s\t%s\n' "$db" "$scanned" "$scan_mean" "$scan_p99" >>"$work/scan.tsv"
   # 60 parallel logins of 60 users (bcrypt at the default cost) while another user lists 50 books.
   BENCH_LOGIN_USERS=60 BENCH_LOGIN_PASSWORD=$password \
     wrk -t2 -c60 -d"${seconds}s" --timeout 10s -s scripts/bench/login.lua "$base/api/token/" >"$work/storm.txt" 2>&1 &
@@ -156,3 +169,7 @@ for db, label, c, path, rps, p50, p99, rss, note in rows:
     print(f"| {db} | {label} | `{path}` | {c} | {float(rps):,.0f} | {ms(p50):.2f} ms | {ms(p99):.2f} ms | {rss} MiB | "
           f"{ratios[0]:.1%} | {ratios[1]:.1f}× | {ratios[2]:.1f}× | {ratios[3]:.2f}× | {note} |")
 PY
+echo
+echo "| database | scan mode, per book (duplicate check + lookup + save, one client) | mean | p99 |"
+echo "|---|---|---|---|"
+while IFS=$'\t' read -r d n mean p99; do echo "| $d | $n books in a row | $mean ms | $p99 ms |"; done <"$work/scan.tsv"
