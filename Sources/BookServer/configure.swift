@@ -29,7 +29,8 @@ public func configure(_ app: Application) async throws {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
         app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
-        try await SQLiteTuning.apply(app)
+        // Opening the file would create it: `--help` touches nothing.
+        if !ServeLifecycle.isHelp(app) { try await SQLiteTuning.apply(app) }
     case .postgres(let url):
         // The URL holds the database password: the error names the variable, never the value.
         guard let postgres = try? DatabaseConfigurationFactory.postgres(url: url, sqlLogLevel: .debug) else {

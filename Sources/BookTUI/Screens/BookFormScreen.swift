@@ -20,8 +20,9 @@ final class BookFormScreen: Screen {
         self.book = book
         self.list = list
         self.form = Self.makeForm(book)
-        // Editing a book shows each value from its start; End goes to the end.
-        if book != nil { for f in form.fields { f.editor.moveHome() } }
+        // Editing a book shows a long value from its start (End goes to the end); a short one
+        // fits whole and keeps the cursor at its end, where Ctrl-U clears it.
+        if book != nil { for f in form.fields where DisplayWidth.of(f.value) > 40 { f.editor.moveHome() } }
     }
 
     /// Goes on with a draft kept from an earlier run: everything in it counts as a change.
