@@ -129,6 +129,7 @@ for db in $databases; do
   # A lookup asked before: answered from the isbn_lookups cache (target p99 under 20 ms).
   curl -fs "$base/api/lookup/isbn/9780441172719/" -H "Authorization: Bearer $fifty" >/dev/null
   measure "cached ISBN lookup" 32 "$fifty" /api/lookup/isbn/9780441172719/
+  measure "cached ISBN lookup, one scanner" 1 "$fifty" /api/lookup/isbn/9780441172719/
   # Scan mode's work per book, one after another: duplicate check, lookup (cache miss), save.
   user scanner 0
   read -r scanned scan_mean scan_p99 < <(python3 scripts/bench/scan_loop.py "$base" "$(token scanner)" 200)
