@@ -96,7 +96,7 @@ measure() {  # label connections token path [wrk options...]
   local label=$1 connections=$2 bearer=$3 path=$4
   shift 4
   record "$label" "$connections" "$path" \
-    "$(wrk -t2 -c"$connections" -d"${seconds}s" --timeout 10s --latency -H "Authorization: Bearer $bearer" "$@" "$base$path")"
+    "$(wrk -t$((connections < 2 ? 1 : 2)) -c"$connections" -d"${seconds}s" --timeout 10s --latency -H "Authorization: Bearer $bearer" "$@" "$base$path")"
 }
 
 for db in $databases; do
