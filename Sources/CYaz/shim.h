@@ -9,6 +9,11 @@
 
 #include <stdlib.h>
 #include <string.h>
+// Debian's libxml2 is built with ICU, and its encoding.h would then include the system's
+// <unicode/ucnv.h>: a second, different `enum UErrorCode` beside Foundation's own ICU, which
+// clang refuses in any Swift file that sees both. We use no ICU converter: leave ICU out.
+#include <libxml/xmlversion.h>
+#undef LIBXML_ICU_ENABLED
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <yaz/marcdisp.h>
