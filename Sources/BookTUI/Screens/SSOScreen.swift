@@ -207,7 +207,7 @@ public final class SSOScreen: Screen {
                    width: width, .warning)
             return
         }
-        for (i, line) in lines.enumerated() { s.text(top + i, left, line, width: qrWidth, .status) }
+        Address.drawQR(s, top, left, lines)
         let textLeft = left + qrWidth + 3
         if textLeft + 20 <= area.left + area.width {
             let w = area.left + area.width - textLeft - 1
@@ -267,9 +267,7 @@ public final class SSOScreen: Screen {
         case .loopback(let sign, _): url = sign.url
         default: return
         }
-        if app.copyToClipboard(url) {
-            notice = "Address sent to your terminal's clipboard (if your terminal accepts OSC 52)."
-        }
+        if let copied = Address.copy(url, app) { notice = copied }
     }
 
     func submitPaste(_ sign: BrowserSignIn, _ app: App) {

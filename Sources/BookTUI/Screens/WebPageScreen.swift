@@ -20,7 +20,7 @@ final class WebPageScreen: Screen {
     func handle(_ key: Key, _ app: App) {
         switch key {
         case .char("c"):
-            if app.copyToClipboard(url) { notice = "Address sent to your terminal's clipboard (if your terminal accepts OSC 52)." }
+            if let copied = Address.copy(url, app) { notice = copied }
         case .escape, .char("q"): app.pop()
         case .function(1), .char("?"): app.push(HelpScreen(of: self))
         default: break
@@ -39,6 +39,6 @@ final class WebPageScreen: Screen {
         guard let qr = QRCode(url) else { return }
         let lines = qr.halfBlockLines(quiet: 2)
         guard row + lines.count <= area.bottom, (lines.first?.count ?? 0) + 4 <= area.width else { return }
-        for (i, line) in lines.enumerated() { s.text(row + i, left, line, width: lines.first?.count ?? 0, .status) }
+        Address.drawQR(s, row, left, lines)
     }
 }

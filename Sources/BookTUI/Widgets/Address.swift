@@ -13,4 +13,16 @@ enum Address {
         }
         return r
     }
+
+    /// Sends `url` to the clipboard of the user's own terminal (OSC 52); what to tell them, or
+    /// nil when there is no terminal to send it to.
+    static func copy(_ url: String, _ app: App) -> String? {
+        app.copyToClipboard(url) ? "Address sent to your terminal's clipboard (if your terminal accepts OSC 52)." : nil
+    }
+
+    /// A QR code's half-block lines, dark on light (the status colours), from `top` down.
+    static func drawQR(_ s: Surface, _ top: Int, _ left: Int, _ lines: [String]) {
+        let width = lines.first?.count ?? 0
+        for (i, line) in lines.enumerated() { s.text(top + i, left, line, width: width, .status) }
+    }
 }
