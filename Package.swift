@@ -40,9 +40,11 @@ let package = Package(
             ]
         ),
         // Index Data's YAZ (ZOOM C API) for ISBN lookups in library catalogues over Z39.50 and SRU.
+        // pkg-config's yaz.pc adds -D flags SwiftPM refuses (a warning on every build); the one
+        // that matters, YAZ_HAVE_XML2, is in the shim, and libxml2's include path is all we need.
         .systemLibrary(
             name: "CYaz",
-            pkgConfig: "yaz",
+            pkgConfig: "libxml-2.0",
             providers: [.apt(["libyaz-dev"]), .brew(["yaz"])]
         ),
         .executableTarget(name: "book-server", dependencies: ["BookServer"]),
@@ -58,12 +60,11 @@ let package = Package(
                 "PlainEmail",
             ]
         ),
-        .systemLibrary(
-            name: "CNcurses",
-            pkgConfig: "ncursesw",
-            providers: [.apt(["libncursesw5-dev"]), .brew(["ncurses"])]
-        ),
-        .target(name: "BookTUI", dependencies: ["BookClient", "CNcurses"]),
+        // No pkg-config: ncursesw.pc's -D flags are refused by SwiftPM; the shim defines what it needs.
+        .systemLibrary(name: "CNcurses", providers: [.apt(["libncursesw5-dev"]), .brew(["ncurses"])]),
+        // wcwidth, which Swift's Glibc module leaves out: booktui measures text without curses.
+        .systemLibrary(name: "CWidth"),
+        .target(name: "BookTUI", dependencies: ["BookClient", "CNcurses", "CWidth"]),
         .executableTarget(
             name: "booktui",
             dependencies: [

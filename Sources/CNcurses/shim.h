@@ -28,6 +28,25 @@ static inline attr_t cn_color_pair(int n) { return (attr_t)COLOR_PAIR(n); }
 static inline void cn_attrset(attr_t a) { wattrset(stdscr, (int)a); }
 /* Writes UTF-8 text at a position, clipped to n bytes (n < 0: all). */
 static inline int cn_put(int y, int x, const char *s, int n) { return mvwaddnstr(stdscr, y, x, s, n); }
+/* Writes one cell holding a whole grapheme cluster: its first scalar sets the cell's width as
+   curses counts it, the rest (up to CCHARW_MAX in all) are stored with it and sent along, so a
+   terminal that joins the cluster (an emoji ZWJ sequence) and curses agree on the columns.
+   setcchar itself stops at a second spacing scalar, so the later ones are put in by hand. */
+static inline int cn_put_cell(int y, int x, const unsigned int *scalars, int n) {
+    cchar_t cc;
+    attr_t a = 0;
+    short pair = 0;
+    wchar_t first[2] = { (wchar_t)scalars[0], 0 };
+    wattr_get(stdscr, &a, &pair, NULL);
+    if (setcchar(&cc, first, a & ~A_COLOR, pair, NULL) == ERR) return ERR;
+    for (int i = 1; i < n && i < CCHARW_MAX; i++) cc.chars[i] = (wchar_t)scalars[i];
+    return mvwadd_wch(stdscr, y, x, &cc);
+}
+static inline int cn_cell_capacity(void) { return CCHARW_MAX; }
+/* Gives a key read outside curses back to it, to be read next. */
+static inline int cn_unget_wch(unsigned int c) { return unget_wch((wchar_t)c); }
+/* After something was written to the terminal behind curses' back: repaint all of it. */
+static inline void cn_repaint_all(void) { clearok(curscr, TRUE); }
 static inline int cn_move(int y, int x) { return wmove(stdscr, y, x); }
 static inline int cn_key_f(int n) { return KEY_F(n); }
 
@@ -74,6 +93,4 @@ static inline int cn_terminal_usable(void) {
     return cup != NULL && cup != (char *)-1 && clear != NULL && clear != (char *)-1;
 }
 
-/* wcwidth for one Unicode scalar (-1 for non-printable). */
-static inline int cn_wcwidth(unsigned int c) { return wcwidth((wchar_t)c); }
 #endif

@@ -51,3 +51,67 @@ struct DisplayWidthTests {
         #expect(g.row(1) == "abcdex    ")
     }
 }
+
+@Suite("Emoji sequences measured as the terminal draws them")
+struct ClusterWidthTests {
+    init() { _ = utf8Locale }
+
+    let coder: Character = "\u{1F469}\u{200D}\u{1F4BB}"              // 👩‍💻 woman, ZWJ, laptop
+    let family: Character = "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}\u{200D}\u{1F466}"
+    let thumb: Character = "\u{1F44D}\u{1F3FD}"                       // 👍🏽 thumb, medium skin tone
+    let flag: Character = "\u{1F1EB}\u{1F1F7}"                        // 🇫🇷 two regional indicators
+    let heart: Character = "\u{2764}\u{FE0F}"                         // ❤️ heart, VS16
+    let keycap: Character = "1\u{FE0F}\u{20E3}"                       // 1️⃣
+
+    @Test func eachClusterIsOneMeasurement() {
+        #expect("Ada \(coder) \(flag)".count == 7)                   // Swift's Character is UAX #29's cluster
+        #expect(DisplayWidth.of(coder, .emojiSequences) == 2)
+        #expect(DisplayWidth.of(family, .emojiSequences) == 2)
+        #expect(DisplayWidth.of(thumb, .emojiSequences) == 2)
+        #expect(DisplayWidth.of(flag, .emojiSequences) == 2)
+        #expect(DisplayWidth.of(heart, .emojiSequences) == 2)
+        #expect(DisplayWidth.of(keycap, .emojiSequences) == 2)
+    }
+
+    @Test func cursesCountsScalarByScalar() {
+        #expect(DisplayWidth.of(coder, .perScalar) == 4)
+        #expect(DisplayWidth.of(family, .perScalar) == 8)
+        #expect(DisplayWidth.of(thumb, .perScalar) == 4)
+        #expect(DisplayWidth.of(flag, .perScalar) == 2)
+        #expect(DisplayWidth.of(heart, .perScalar) == 1)
+        #expect(DisplayWidth.of(keycap, .perScalar) == 1)
+        #expect(DisplayWidth.of("e\u{301}", .perScalar) == 1)
+    }
+
+    @Test func tmuxJoinsZWJButNotSkinTonesNorVS16() {
+        let tmux = ClusterWidths(joinsZWJ: true, joinsModifiers: false, widensVS16: false)
+        #expect(DisplayWidth.of(coder, tmux) == 2)
+        #expect(DisplayWidth.of(thumb, tmux) == 4)
+        #expect(DisplayWidth.of(heart, tmux) == 1)
+        // The cells the driver gives curses: one per run the terminal draws apart.
+        #expect(DisplayWidth.segments(coder, tmux).map(\.columns) == [2])
+        #expect(DisplayWidth.segments(coder, tmux)[0].scalars.count == 3)
+        #expect(DisplayWidth.segments(thumb, tmux).map(\.columns) == [2, 2])
+    }
+
+    @Test func fittingARowWithSequencesKeepsItsColumns() {
+        let title = "\(coder) Coders at work \(flag) \(thumb)"
+        let drawn = DisplayWidth.fit(title, width: 12)
+        #expect(DisplayWidth.of(drawn) == 12)
+        #expect(drawn.first == coder)
+        #expect(DisplayWidth.fit(String(repeating: family, count: 3), width: 5) == "\(family)\(family)…")
+    }
+
+    @Test func theProbeReadsReportsAndKeepsTypeAhead() {
+        // tmux's answers to the three probes, with "97" typed (a scanner) in between.
+        let reply = Array("\u{1B}[1;3R9\u{1B}[1;5R7\u{1B}[1;2R".utf8)
+        let (columns, typeAhead) = WidthProbe.parse(reply)
+        #expect(columns == [3, 5, 2])
+        #expect(typeAhead == Array("97".utf8))
+        #expect(WidthProbe.widths(columns: columns) == ClusterWidths(joinsZWJ: true, joinsModifiers: false, widensVS16: false))
+        #expect(WidthProbe.widths(columns: [3, 3, 3]) == .emojiSequences)
+        #expect(WidthProbe.widths(columns: [3, 5]) == nil)       // a terminal that answered only part
+        // An arrow key (ESC [ A) is not a report: it stays input.
+        #expect(WidthProbe.parse(Array("\u{1B}[A\u{1B}[1;3R".utf8)) == ([3], Array("\u{1B}[A".utf8)))
+    }
+}

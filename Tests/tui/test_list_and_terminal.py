@@ -2,6 +2,7 @@
 import os
 import re
 import signal
+import subprocess
 
 import pytest
 
@@ -169,3 +170,58 @@ def test_keys_right_after_a_sort_or_filter_are_not_dropped_and_every_sort_shows_
     pane.wait_for("126–150 of 150", "f shows all books")   # the filter banner takes a row
     pane.keys("q")
     pane.wait_exit()
+
+
+EMOJI_TITLES = [
+    ("\U0001F469\u200D\U0001F4BB Coders at work", "Peter Seibel"),           # 👩‍💻 a ZWJ sequence
+    ("\U0001F1EB\U0001F1F7 Le Petit Prince", "Antoine de Saint-Exupéry"),   # 🇫🇷 a flag
+    ("\U0001F44D\U0001F3FD Thumbs up", "Skin Tone"),                        # 👍🏽 a skin-tone modifier
+    ("\U0001F468\u200D\U0001F469\u200D\U0001F467\u200D\U0001F466 Families", "Four Scalars"),
+    ("\u2764\uFE0F Hearts", "Variation Selector"),                          # ❤️ VS16
+    ("三体", "刘慈欣"),
+]
+
+
+def test_emoji_sequences_leave_no_trace_when_the_help_overlay_closes(sqlite_server, tui):
+    # setup: titles whose clusters a terminal draws in fewer columns than their scalars add up to
+    api = signup(sqlite_server)
+    for title, author in EMOJI_TITLES:
+        assert api.post("/api/books/", json={"title": title, "author": author, "published_year": 2000,
+                                             "is_available": True}).status_code == 201
+    pane = tui(sqlite_server, 100, 30)
+    login_with_cli(pane, sqlite_server, api, STRONG_PASSWORD)
+    pane.run_booktui()
+    before = pane.wait_for("1–6 of 6", "Coders at work", "Hearts")
+    rows = {author: next(line for line in before.splitlines() if title.split(" ", 1)[-1] in line)
+            for title, author in EMOJI_TITLES}
+    # every author starts in the same screen column, as tmux lays the row out
+    starts = {tmux_column(pane, row, author) for author, row in rows.items()}
+    assert len(starts) == 1, before
+
+    # exercise: the help overlay covers the rows, then goes
+    pane.keys("?")
+    pane.wait_for("Keys")
+    pane.keys("Escape")
+    after = pane.wait_gone("Keys")
+
+    # validate: the list is exactly as it was, no border left behind on any row
+    assert after == before, f"before:\n{before}\nafter:\n{after}"
+    assert not any("│" in row for row in rows.values()), after
+    pane.keys("q")
+    pane.wait_exit()
+
+
+def tmux_column(pane, row: str, needle: str) -> int:
+    """The screen column where `needle` starts on `row`, as the terminal placed it: the width of
+    what precedes it measured by tmux itself (printed into a scratch pane, cursor position read)."""
+    prefix = row[: row.index(needle)]
+    probe = pane.workdir / "probe.txt"
+    probe.write_text(prefix, encoding="utf-8")
+    out = subprocess.run(
+        ["tmux", "-L", pane.socket, "new-session", "-d", "-P", "-F", "#{pane_id}", "-x", "200", "-y", "2",
+         f"cat {probe}; sleep 5"], capture_output=True, text=True, check=True).stdout.strip()
+    try:
+        wait_until(lambda: pane.tmux("display", "-p", "-t", out, "#{cursor_x}").strip() not in ("", "0"))
+        return int(pane.tmux("display", "-p", "-t", out, "#{cursor_x}").strip())
+    finally:
+        subprocess.run(["tmux", "-L", pane.socket, "kill-session", "-t", out], capture_output=True)

@@ -41,6 +41,19 @@ public final class CursesTerminal: Surface {
         curs_set(0)
         setupStyles()
         updateSize()
+        learnClusterWidths()
+    }
+
+    /// Asks the terminal how it draws emoji sequences (see `WidthProbe`), so that what booktui
+    /// measures, what curses counts and what the terminal shows are the same columns. Keys that
+    /// arrived meanwhile are handed back to curses in their order.
+    func learnClusterWidths() {
+        let (widths, typeAhead) = WidthProbe.run()
+        DisplayWidth.terminal = widths ?? .perScalar
+        for scalar in String(decoding: typeAhead, as: UTF8.self).unicodeScalars.reversed() {
+            _ = cn_unget_wch(scalar.value)
+        }
+        cn_repaint_all()
     }
 
     /// Gives the terminal back exactly as it was.
@@ -100,8 +113,52 @@ public final class CursesTerminal: Surface {
     public func put(_ row: Int, _ col: Int, _ text: String, _ style: Style) {
         guard row >= 0, row < rows, col >= 0, col < cols else { return }
         cn_attrset(attrs[style] ?? cn_a_normal())
-        _ = DisplayWidth.visible(text).withCString { cn_put(Int32(row), Int32(col), $0, -1) }
+        let text = DisplayWidth.visible(text)
+        let widths = DisplayWidth.terminal
+        if widths == .perScalar || text.utf8.allSatisfy({ $0 < 0x80 }) {
+            _ = text.withCString { cn_put(Int32(row), Int32(col), $0, -1) }
+        } else {
+            putClusters(row, col, text, widths)
+        }
         cn_attrset(cn_a_normal())
+    }
+
+    /// Draws text whose emoji sequences the terminal joins where curses, counting scalar by
+    /// scalar, would not: such a cluster goes into cells of its own (`cn_put_cell`) so curses
+    /// moves on by the columns the terminal takes; the rest is drawn in runs as usual. A sequence
+    /// too long for one curses cell is drawn as its first emoji, padded to the same columns.
+    func putClusters(_ row: Int, _ col: Int, _ text: String, _ widths: ClusterWidths) {
+        var x = col, runStart = col
+        var run = ""
+        func flush() {
+            if !run.isEmpty { _ = run.withCString { cn_put(Int32(row), Int32(runStart), $0, -1) } }
+            run = ""
+        }
+        for c in text {
+            guard x < cols else { break }
+            let w = DisplayWidth.of(c, widths)
+            if w == DisplayWidth.of(c, .perScalar) {
+                if run.isEmpty { runStart = x }
+                run.append(c)
+                x += w
+                continue
+            }
+            flush()
+            for segment in DisplayWidth.segments(c, widths) where x < cols {
+                var scalars = segment.scalars.map(\.value)
+                let lead = DisplayWidth.scalarWidth(segment.scalars[0])
+                if lead != segment.columns || scalars.count > Int(cn_cell_capacity()) {
+                    scalars = [scalars[0]] + Array(repeating: 0x20, count: max(0, segment.columns - max(lead, 0)))
+                    _ = String(String.UnicodeScalarView(scalars.compactMap(Unicode.Scalar.init))).withCString {
+                        cn_put(Int32(row), Int32(x), $0, -1)
+                    }
+                } else {
+                    _ = cn_put_cell(Int32(row), Int32(x), scalars, Int32(scalars.count))
+                }
+                x += segment.columns
+            }
+        }
+        flush()
     }
 
     var cursorPos: (row: Int, col: Int)?

@@ -1,5 +1,3 @@
-import CNcurses
-
 /// A key press, decoded from curses so screens never see curses codes.
 public enum Key: Equatable, Sendable, Hashable {
     case char(Character)
@@ -13,7 +11,8 @@ public enum Key: Equatable, Sendable, Hashable {
     case unknown(Int)
 }
 
-/// Maps what `wget_wch` returns to `Key`. Pure, so it is tested without a terminal.
+/// Maps what `wget_wch` returns to `Key`. Pure, so it is tested without a terminal; the
+/// function-key codes, which are curses constants, are mapped in `Driver/CursesKeys.swift`.
 public enum KeyDecoder {
     /// A character value (`wget_wch` returned OK).
     public static func character(_ value: UInt32) -> Key {
@@ -28,28 +27,6 @@ public enum KeyDecoder {
         default:
             guard let s = UnicodeScalar(value) else { return .unknown(Int(value)) }
             return .char(Character(s))
-        }
-    }
-
-    /// A function-key code (`wget_wch` returned KEY_CODE_YES).
-    public static func functionKey(_ code: Int32) -> Key {
-        switch code {
-        case KEY_UP: return .up
-        case KEY_DOWN: return .down
-        case KEY_LEFT: return .left
-        case KEY_RIGHT: return .right
-        case KEY_HOME: return .home
-        case KEY_END: return .end
-        case KEY_PPAGE: return .pageUp
-        case KEY_NPAGE: return .pageDown
-        case KEY_BACKSPACE: return .backspace
-        case KEY_DC: return .delete
-        case KEY_ENTER: return .enter
-        case KEY_BTAB: return .backTab
-        case KEY_RESIZE: return .resize
-        default:
-            for n in 1...12 where code == cn_key_f(Int32(n)) { return .function(n) }
-            return .unknown(Int(code))
         }
     }
 
