@@ -37,7 +37,9 @@ test-setup:
 	scripts/test-setup.sh
 
 test-swift:
-	swift build --build-tests
+	mkdir -p .build
+	set -o pipefail; swift build --build-tests 2>&1 | tee .build/build-tests.log
+	scripts/no-warnings.sh .build/build-tests.log
 	swift test --skip-build
 
 test-python:

@@ -55,3 +55,28 @@ def test_the_list_recovers_by_itself_when_the_server_returns(make_server, tui):
     assert api.post("/api/books/", json={"title": "Added Meanwhile", "author": "A", "published_year": 2002}).status_code == 201
     screen = pane.wait_for("Added Meanwhile", "1–2 of 2", absent=("Cannot reach",), timeout=45)
     assert "(stale)" not in screen
+
+
+def test_searching_through_an_outage_keeps_every_letter_and_ctrl_l_retries(make_server, tui):
+    server = make_server()
+    api = signup(server)
+    for title in ("Rare Records", "Other Book"):
+        assert api.post("/api/books/", json={"title": title, "author": "A", "published_year": 2001}).status_code == 201
+    pane = tui(server, 100, 30)
+    login_with_cli(pane, server, api, STRONG_PASSWORD)
+    pane.run_booktui()
+    pane.wait_for("Rare Records", "1–2 of 2")
+    server.stop()
+    pane.keys("r")
+    pane.wait_for(f"Cannot reach {server.url}", "r retries now")
+
+    # in the search box r is a letter: it is typed, and the banner names the key that retries here
+    pane.keys("/")
+    pane.type("rare r")
+    screen = pane.wait_for("rare r", "Ctrl-L retries now", "Ctrl-L retry")
+    assert "; r retries now" not in screen, screen
+
+    server.start()
+    pane.keys("C-l")
+    screen = pane.wait_for("Rare Records", "1–1 of 1", absent=("Cannot reach", "Other Book"))
+    assert "rare r" in screen, screen                                     # the search as typed

@@ -34,7 +34,9 @@ public final class BookListScreen: Screen {
     public var footer: String {
         let pos = window.total.map { BookWindow.position(first: top, visible: visibleRows, total: $0) + (outage == nil ? "" : " (stale)") }
             ?? (outage == nil ? "loading" : "offline")
-        if searchEditor != nil { return "\(pos) · type to search · Enter keep · Esc clear" }
+        if searchEditor != nil {
+            return "\(pos) · type to search · Enter keep · Esc clear" + (outage == nil ? "" : " · Ctrl-L retry")
+        }
         return "\(pos) │ /search s sort f avail a add e edit d del p profile ? help q quit"
     }
 
@@ -139,6 +141,9 @@ public final class BookListScreen: Screen {
             case .escape:
                 searchEditor = nil
                 if !query.search.isEmpty { query.search = ""; cursor = 0; top = 0; reload(app) }
+            case .ctrl("l"):
+                // r is a letter of the search here, so Ctrl-L is the retry (the banner says so).
+                reload(app, keepRows: true)
             default:
                 if ed.handle(key) { searchEditor = ed; searchEditedAt = app.clock() }
             }
@@ -233,7 +238,8 @@ public final class BookListScreen: Screen {
         if let o = outage {
             let wait = max(0, Int((o.retryAt - app.clock()).rounded(.up)))
             let when = window.isLoading ? "retrying now" : "retrying in \(wait) s"
-            notice = (" Cannot reach \(app.client.server) — \(when) (\(o.reason)); r retries now", .error)
+            let retryKey = searchEditor == nil ? "r" : "Ctrl-L"
+            notice = (" Cannot reach \(app.client.server) — \(when) (\(o.reason)); \(retryKey) retries now", .error)
         } else if let e = lastError, !app.isBusy { notice = (" " + e + "  (r reloads)", .error) }
         else if let d = draft {
             let what = (d.values["title"] ?? "").isEmpty ? "a book" : "“\(d.values["title"]!)”"
