@@ -138,6 +138,35 @@ struct ScreenTests {
         a.handle(.char("q"), size: (30, 100))
         #expect(a.top === list)
     }
+
+    /// The help overlay's lines, drawn over the screen on top.
+    func helpLines(_ a: App) -> String {
+        a.handle(.char("?"), size: (40, 100))
+        let g = GridSurface(rows: 40, cols: 100)
+        a.draw(g)
+        a.handle(.escape, size: (40, 100))
+        return g.text
+    }
+
+    @Test func helpListsWhatThisServerAndUserCanDo() throws {
+        let a = try app()                                // the seed's server, a librarian
+        a.reset(to: BookListScreen())
+        a.cancelAll()
+        var help = helpLines(a)
+        #expect(help.contains("sort by the next column: title, author, year "))
+        #expect(help.contains("search title and author as you type"))
+        #expect(!help.contains("ISBN") && !help.contains("added"))
+        #expect(help.contains("add a book") && help.contains("delete the selected book"))
+
+        a.authConfig = AuthConfig(local: true, registration: true, extended: true, isbnLookup: true)
+        help = helpLines(a)
+        #expect(help.contains("title, author, year, added") && help.contains("scan ISBNs"))
+
+        a.profile = Profile(id: 1, username: "ann", roles: [])   // reads only
+        help = helpLines(a)
+        #expect(!help.contains("add a book") && !help.contains("scan ISBNs") && !help.contains("delete the"))
+        #expect(help.contains("your profile"))
+    }
 }
 
 @Suite("Session changes")

@@ -14,6 +14,9 @@ public protocol Screen: AnyObject {
     var title: String { get }
     /// Every key of this screen, for the help screen.
     var help: [(key: String, action: String)] { get }
+    /// The keys as this server and this user shape them: only what the screen does here
+    /// (default: `help`).
+    func help(_ app: App) -> [(key: String, action: String)]
     /// The key hints shown in the footer.
     var footer: String { get }
     /// The footer as the app's state shapes it (default: `footer`).
@@ -31,6 +34,7 @@ public protocol Screen: AnyObject {
 extension Screen {
     public var isOverlay: Bool { false }
     public func footer(_ app: App) -> String { footer }
+    public func help(_ app: App) -> [(key: String, action: String)] { help }
     public func tick(_ app: App) {}
     public func appeared(_ app: App) {}
 }

@@ -121,9 +121,14 @@ final class BookFormScreen: Screen {
     }
 
     var title: String { book == nil ? "Add a book" : "Edit book" }
-    var help: [(key: String, action: String)] {
-        [("Tab / Shift-Tab", "next / previous field (also ↓ / ↑)"), ("Ctrl-S", "save"),
-         ("Ctrl-N", "save and start the next book (keeps Publisher and Available)"), ("Esc", "cancel (asks if anything changed)"),
+    var help: [(key: String, action: String)] { help(keeps: "Publisher and Available", lookup: false) }
+    func help(_ app: App) -> [(key: String, action: String)] {
+        help(keeps: form.field("publisher") == nil ? "Available" : "Publisher and Available", lookup: offersLookup(app) && book == nil)
+    }
+    func help(keeps: String, lookup: Bool) -> [(key: String, action: String)] {
+        (lookup ? [("Enter on ISBN", "look the ISBN up and fill the form")] : [])
+        + [("Tab / Shift-Tab", "next / previous field (also ↓ / ↑)"), ("Ctrl-S", "save"),
+         ("Ctrl-N", "save and start the next book (keeps \(keeps))"), ("Esc", "cancel (asks if anything changed)"),
          ("Space", "on Available: yes / no (Ctrl-U: no)"), ("← / →, Home / End", "move in the field"),
          ("Ctrl-A / Ctrl-E", "start / end of the field"), ("Ctrl-K / Ctrl-U", "delete to the end / start"),
          ("Ctrl-W", "delete the word before the cursor"), ("Enter", "next field; on the last: save")]

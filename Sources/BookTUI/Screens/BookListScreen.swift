@@ -21,14 +21,30 @@ public final class BookListScreen: Screen {
     public init() {}
 
     public var title: String { "Books" }
-    public var help: [(key: String, action: String)] {
-        [("j / k / ↓ / ↑", "next / previous book"), ("PgDn / PgUp", "next / previous screenful"),
-         ("g / G", "first / last book"), ("/", "search title, author and ISBN as you type"),
-         ("Enter/Esc in /", "keep / clear the search"),
-         ("s", "sort by the next column: title, author, year, added"), ("S", "reverse the sort"),
-         ("f", "only available books / all books"), ("r", "reload"),
-         ("a", "add a book"), ("i", "scan ISBNs: look up and save a pile of books"), ("e / Enter", "edit the selected book"), ("d", "delete the selected book"),
-         ("p", "your profile"), ("L", "log out"), ("?", "this help"), ("q", "quit")]
+    public var help: [(key: String, action: String)] { help(extended: true, lookup: true, edits: true) }
+    public func help(_ app: App) -> [(key: String, action: String)] {
+        help(extended: app.authConfig.extended, lookup: app.authConfig.isbnLookup, edits: canEdit(app))
+    }
+    /// The seed's server keeps no ISBN nor an added date, looks nothing up; a user without the
+    /// librarian role reads only.
+    func help(extended: Bool, lookup: Bool, edits: Bool) -> [(key: String, action: String)] {
+        typealias Item = (key: String, action: String)
+        let sorts = extended ? "title, author, year, added" : "title, author, year"
+        let search = extended ? "search title, author and ISBN as you type" : "search title and author as you type"
+        let moving: [Item] = [("j / k / ↓ / ↑", "next / previous book"), ("PgDn / PgUp", "next / previous screenful"),
+                              ("g / G", "first / last book")]
+        let finding: [Item] = [("/", search), ("Enter/Esc in /", "keep / clear the search"),
+                               ("Ctrl-L in /", "retry now when the server was unreachable"),
+                               ("s", "sort by the next column: " + sorts), ("S", "reverse the sort"),
+                               ("f", "only available books / all books"), ("r", "reload")]
+        var editing: [Item] = []
+        if edits {
+            editing.append(("a", "add a book"))
+            if lookup { editing.append(("i", "scan ISBNs: look up and save a pile of books")) }
+            editing += [("e / Enter", "edit the selected book"), ("d", "delete the selected book")]
+        }
+        let rest: [Item] = [("p", "your profile"), ("L", "log out"), ("?", "this help"), ("q", "quit")]
+        return moving + finding + editing + rest
     }
 
     public var footer: String {

@@ -8,7 +8,7 @@ final class HelpScreen: Screen {
     var footer: String { "q close help" }
 
     func draw(_ s: Surface, _ area: Rect, _ app: App) {
-        let items = of.help + [("F1", "this help"), ("Ctrl-C", "quit at once")]
+        let items = of.help(app) + [("F1", "this help"), ("Ctrl-C", "quit at once")]
         let w = min(area.width - 2, 78)
         let left = area.left + (area.width - w) / 2
         let inner = w - 4

@@ -25,13 +25,26 @@ public final class LoginScreen: Screen {
          ("Ctrl-R", "register a new account"), ("Ctrl-F", "forgot password"),
          ("Ctrl-A/E/K/U/W", "edit the field like a shell line"), ("Esc", "cancel a call in progress; else quit")]
     }
+    /// Only the ways in this server offers (see `footer(_:)`).
+    public func help(_ app: App) -> [(key: String, action: String)] {
+        help.filter { item in
+            switch item.key {
+            case "Ctrl-O": app.authConfig.oidc != nil
+            case "Ctrl-R": registers(app)
+            default: true
+            }
+        }
+    }
+    func registers(_ app: App) -> Bool {
+        !app.authConfigKnown || app.authConfig.registration || !app.authConfig.extended
+    }
     public var footer: String { "Enter log in · Tab next · Ctrl-R register · Ctrl-F forgot password · Esc quit · F1 help" }
 
     /// With single sign-on on offer, its key comes first.
     /// Only what this server offers: single sign-on first when it has it; no Ctrl-R where it
     /// registers nobody (the seed's web site counts as an offer: Ctrl-R shows where).
     public func footer(_ app: App) -> String {
-        let registers = !app.authConfigKnown || app.authConfig.registration || !app.authConfig.extended
+        let registers = registers(app)
         let parts = (app.authConfig.oidc == nil ? [] : ["Ctrl-O sign in with Keycloak"])
             + ["Enter log in", "Tab next"] + (registers ? ["Ctrl-R register"] : [])
             + (app.authConfig.oidc == nil ? ["Ctrl-F forgot password"] : []) + ["Esc quit", "F1 help"]
