@@ -19,6 +19,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        // The OpenAPI document is a YAML resource (Yams reads it); the tests check it with OpenAPIKit.
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/mattpolzin/OpenAPIKit.git", from: "6.4.0"),
     ],
     targets: [
         // The e-mail address rule the server, the client and the SMTP layer share (no dependencies).
@@ -35,9 +38,11 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
                 "CYaz",
                 "PlainEmail",
-            ]
+            ],
+            resources: [.copy("Resources/openapi.yaml")]
         ),
         // Index Data's YAZ (ZOOM C API) for ISBN lookups in library catalogues over Z39.50 and SRU.
         // pkg-config's yaz.pc adds -D flags SwiftPM refuses (a warning on every build); the one
@@ -74,7 +79,14 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "BookServerTests", dependencies: ["BookServer", "PlainEmail"]),
+        .testTarget(
+            name: "BookServerTests",
+            dependencies: [
+                "BookServer", "PlainEmail",
+                .product(name: "OpenAPIKit30", package: "OpenAPIKit"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .testTarget(
             name: "BookClientTests",
             dependencies: ["BookClient", .product(name: "CryptoExtras", package: "swift-crypto")]

@@ -37,7 +37,7 @@ func routes(_ app: Application) throws {
 
     // MARK: for clients and operators
     api.get("auth", "config", use: sessions.authConfig)
-    api.get("schema", use: { _ in OpenAPIDocument.response() })
+    api.get("schema", use: OpenAPIDocument.responder(try OpenAPIDocument.json()))
     app.get("healthz", use: health.live)
     app.get("readyz", use: health.ready)
 

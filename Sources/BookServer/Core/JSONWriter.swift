@@ -38,6 +38,17 @@ struct JSONWriter {
         first = true  // the value that follows needs no comma
     }
 
+    /// A member's key that is data (any text, escaped as a string is).
+    mutating func key(_ name: String) {
+        element()
+        string(name)
+        buffer.writeInteger(UInt8(ascii: ":"))
+        first = true
+    }
+
+    /// A number given as its JSON text (as a YAML scalar spells it).
+    mutating func number(_ text: String) { buffer.writeString(text); first = false }
+
     mutating func null() { buffer.writeStaticString("null"); first = false }
     mutating func bool(_ value: Bool) { buffer.writeStaticString(value ? "true" : "false"); first = false }
     mutating func int(_ value: Int) { buffer.writeString(String(value)); first = false }
