@@ -59,16 +59,14 @@ public func configure(_ app: Application) async throws {
     app.migrations.add(RefoldSearchText())
 
     // services
-    let cost = Int(ProcessInfo.processInfo.environment["PASSWORD_HASH_COST"] ?? "") ?? 12
-    app.passwords.use(.bcrypt(cost: min(max(cost, 4), 31)))
+    app.passwords.use(.bcrypt(cost: config.passwordHashCost))
     app.dummyPasswordHash = try app.password.hash(UUID().uuidString)
     await app.usePasswordHasher(PasswordHasherPool(hasher: app.password.sync, environment: ProcessInfo.processInfo.environment))
     app.localTokens = await LocalTokens(
         secret: config.secretKey, accessLifetime: config.accessTokenLifetime, refreshLifetime: config.refreshTokenLifetime)
     app.oneTimeTokens = OneTimeTokens(secret: config.secretKey, lifetime: config.oneTimeTokenLifetime)
     let transport: any MailTransport = if let smtp = config.smtp {
-        SMTPTransport(settings: smtp, caFile: ProcessInfo.processInfo.environment["SMTP_CA_FILE"].flatMap { $0.isEmpty ? nil : $0 },
-                      group: app.eventLoopGroup)
+        SMTPTransport(settings: smtp, caFile: smtp.caFile, group: app.eventLoopGroup)
     } else {
         FileMailbox(directory: config.mailDir)
     }

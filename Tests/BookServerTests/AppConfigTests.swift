@@ -53,6 +53,17 @@ import Vapor
         #expect(throws: ConfigError.self) { try AppConfig.load(["DATABASE_URL": "mysql://x"], environment: .testing) }
     }
 
+    @Test func passwordHashCostAndTheRelaysCA() throws {
+        #expect(try AppConfig.load([:], environment: .testing).passwordHashCost == 12)
+        #expect(try AppConfig.load(["PASSWORD_HASH_COST": "4"], environment: .testing).passwordHashCost == 4)
+        for bad in ["3", "32", "twelve"] {
+            #expect(throws: ConfigError.self) { try AppConfig.load(["PASSWORD_HASH_COST": bad], environment: .testing) }
+        }
+        let smtp = try AppConfig.load(["SMTP_HOST": "relay.example", "SMTP_CA_FILE": "/etc/relay-ca.pem"], environment: .testing).smtp
+        #expect(smtp?.caFile == "/etc/relay-ca.pem")
+        #expect(try AppConfig.load(["SMTP_HOST": "relay.example", "SMTP_CA_FILE": ""], environment: .testing).smtp?.caFile == nil)
+    }
+
     @Test func trustedProxyHops() throws {
         #expect(try AppConfig.load([:], environment: .testing).trustedProxyHops == 0)
         #expect(try AppConfig.load(["TRUSTED_PROXY_HOPS": "2"], environment: .testing).trustedProxyHops == 2)

@@ -20,6 +20,8 @@ public struct AppConfig: Sendable {
         public var username: String?
         public var password: String?
         public var security: SMTPSecurity
+        /// A PEM file of CA certificates to trust for the relay (`SMTP_CA_FILE`) instead of the system's.
+        public var caFile: String?
     }
 
     public struct OIDC: Sendable {
@@ -60,6 +62,8 @@ public struct AppConfig: Sendable {
     public var warnings: [String] = []
     /// ISBN lookup: the sources in order, each one's deadline, the cache; nil when no source is set.
     public var lookup: ISBNLookup.Settings?
+    /// bcrypt's cost for new password hashes (`PASSWORD_HASH_COST`, 4–31; 12 by default).
+    public var passwordHashCost = 12
 
     /// Reads the configuration; throws naming the first variable that is missing or wrong.
     public static func load(_ env: [String: String], environment: Environment) throws -> AppConfig {
@@ -112,7 +116,7 @@ public struct AppConfig: Sendable {
             smtp = SMTP(
                 host: host, port: try int("SMTP_PORT", defaultPort),
                 username: string("SMTP_USERNAME"), password: string("SMTP_PASSWORD"),
-                security: security)
+                security: security, caFile: string("SMTP_CA_FILE"))
         }
 
         var oidc: OIDC?
@@ -183,6 +187,11 @@ public struct AppConfig: Sendable {
                                    + "so anyone can forge them; never expose this server (production refuses to start so)")
         }
         config.lookup = lookup
+        let costRaw = string("PASSWORD_HASH_COST") ?? "12"
+        guard let cost = Int(costRaw), (4...31).contains(cost) else {
+            throw ConfigError(variable: "PASSWORD_HASH_COST", problem: "must be a bcrypt cost from 4 to 31, got \"\(costRaw)\"")
+        }
+        config.passwordHashCost = cost
         return config
     }
 
