@@ -69,7 +69,9 @@ let package = Package(
         .systemLibrary(name: "CNcurses", providers: [.apt(["libncursesw5-dev"]), .brew(["ncurses"])]),
         // wcwidth, which Swift's Glibc module leaves out: booktui measures text without curses.
         .systemLibrary(name: "CWidth"),
-        .target(name: "BookTUI", dependencies: ["BookClient", "CNcurses", "CWidth"]),
+        // QR codes of addresses (sign-in pages, web pages) with libqrencode.
+        .systemLibrary(name: "CQRencode", providers: [.apt(["libqrencode-dev"]), .brew(["qrencode"])]),
+        .target(name: "BookTUI", dependencies: ["BookClient", "CNcurses", "CWidth", "CQRencode"]),
         .executableTarget(
             name: "booktui",
             dependencies: [

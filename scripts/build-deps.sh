@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# The C libraries the build links, installed when missing (Debian): ncursesw for booktui, and YAZ
+# The C libraries the build links, installed when missing (Debian): ncursesw and libqrencode for booktui, and YAZ
 # (libyaz-dev) for book-server's ISBN lookup in library catalogues. Safe to run twice.
 set -euo pipefail
 need=()
-for pkg in libncursesw5-dev libyaz-dev; do
+for pkg in libncursesw5-dev libyaz-dev libqrencode-dev; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 [ ${#need[@]} -eq 0 ] && exit 0

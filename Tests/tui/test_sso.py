@@ -30,6 +30,8 @@ def test_device_sign_in_and_a_keycloak_librarian_adds_a_book(sso_server, provide
     out = device_sign_in(xdg, sso_server, "librarian1", "--qr")
     assert "Code: " in out
     assert "or scan this with a phone:" in out and "█▀▀▀▀▀█" in out     # a finder pattern's top
+    scanned = decode_qr(out.split("or scan this with a phone:", 1)[1])  # what a phone would open
+    assert scanned.startswith(provider.issuer) and scanned in out, (scanned, out)
     assert f"Logged in to {sso_server.url} as librarian1 via Keycloak" in out and "librarian" in out
 
     saved = tokens_of(xdg, sso_server)
@@ -218,7 +220,7 @@ def test_local_only_logout_leaves_the_provider_session(sso_server, provider, xdg
 
 # --------------------------------------------------------------------------- the full-screen app (tmux)
 
-from tuiharness import tui  # noqa: E402,F401
+from tuiharness import decode_qr, tui  # noqa: E402,F401
 
 
 def screen_code(screen: str) -> str:

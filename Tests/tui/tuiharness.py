@@ -255,3 +255,33 @@ def login_with_cli(pane, server, api, password) -> None:
     r = booktui_cli(pane.config_dir.parent, "login", "--username", api.username, stdin=password + "\n", server=server)
     assert r.returncode == 0, r.stderr
     assert f"Logged in to {server.url} as {api.username}" in r.stdout
+
+
+def decode_qr(text: str) -> str:
+    """The text of the QR code drawn in `text` with half blocks (as booktui draws it: `█▀▄` ink),
+    read by a real QR reader (zbarimg, Debian's zbar-tools) from an image of those blocks."""
+    rows = [line for line in text.splitlines() if any(c in line for c in "█▀▄") and set(line.strip()) <= set("█▀▄ ")]
+    assert rows, f"no QR code in:\n{text}"
+    left = min(len(r) - len(r.lstrip()) for r in rows)
+    width = max(len(r) for r in rows) - left
+    pixels = []
+    for row in rows:
+        cells = row[left:].ljust(width)
+        pixels.append([c in "█▀" for c in cells])
+        pixels.append([c in "█▄" for c in cells])
+    scale, border = 6, 4 * 6
+    size_x, size_y = width * scale + 2 * border, len(pixels) * scale + 2 * border
+    out = [f"P1\n{size_x} {size_y}\n"]
+    blank = "0 " * size_x + "\n"
+    out += [blank] * border
+    for line in pixels:
+        row = "0 " * border + "".join(("1 " if dark else "0 ") * scale for dark in line) + "0 " * border + "\n"
+        out += [row] * scale
+    out += [blank] * border
+    import tempfile
+    with tempfile.NamedTemporaryFile("w", suffix=".pbm", delete=False) as f:
+        f.write("".join(out))
+    result = subprocess.run(["zbarimg", "--raw", "-q", f.name], capture_output=True, text=True, timeout=30)
+    os.unlink(f.name)
+    assert result.returncode == 0, f"zbarimg read no QR code (exit {result.returncode}): {result.stderr}"
+    return result.stdout.strip()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BookClient
+import BookTUI
 import Foundation
 #if canImport(Glibc)
 import Glibc
