@@ -1970,6 +1970,7 @@ enum OpenAPIDocument {
             "nullable": true,
             "required": [
               "issuer",
+              "provider_name",
               "client_id",
               "scopes",
               "device_authorization"
@@ -1977,6 +1978,10 @@ enum OpenAPIDocument {
             "properties": {
               "issuer": {
                 "type": "string"
+              },
+              "provider_name": {
+                "type": "string",
+                "description": "What to call the provider on sign-in screens (OIDC_PROVIDER_NAME, else derived from the issuer)"
               },
               "client_id": {
                 "type": "string"
