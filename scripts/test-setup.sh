@@ -6,9 +6,10 @@ cd "$(dirname "$0")/.."
 
 need=()
 # libyaz-dev: book-server's ISBN lookup links YAZ; yaz and idzebra-2.0 (with its MARC filter): the
-# Zebra catalogue server the lookup tests search over Z39.50 and SRU.
+# Zebra catalogue server the lookup tests search over Z39.50 and SRU. glewlwyd: the real OpenID
+# provider Tests/oidc/test_glewlwyd.py signs in at (its own process per test module, on loopback).
 for pkg in tmux postgresql libncursesw5-dev libcurl4-openssl-dev libssl-dev libsqlite3-dev python3-venv locales man-db groff-base \
-           libyaz-dev yaz idzebra-2.0 libidzebra-2.0-mod-grs-marc; do
+           libyaz-dev yaz idzebra-2.0 libidzebra-2.0-mod-grs-marc glewlwyd; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
