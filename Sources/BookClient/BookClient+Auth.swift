@@ -24,7 +24,8 @@ extension BookClient {
            let client = oidc["client_id"] as? String {
             advert = OIDCAdvert(issuer: issuer, clientId: client,
                                 scopes: oidc["scopes"] as? [String] ?? ["openid", "profile", "email"],
-                                deviceAuthorization: oidc["device_authorization"] as? Bool ?? true)
+                                deviceAuthorization: oidc["device_authorization"] as? Bool ?? true,
+                                providerName: oidc["provider_name"] as? String)
         }
         return AuthConfig(local: o["local"] as? Bool ?? true, registration: o["registration"] as? Bool ?? false,
                           oidc: advert, extended: true, isbnLookup: o["isbn_lookup"] as? Bool ?? false)

@@ -211,7 +211,7 @@ public actor BookClient {
                 if !f.isEmpty { return .validation(f) }
             }
             return .validation(["detail": [detail.isEmpty ? "Bad request" : detail]])
-        case 401: return .unauthorized(detail)
+        case 401: return .unauthorized(unauthorizedReason(obj, detail: detail))
         case 403: return .forbidden(detail)
         case 404: return .notFound(detail)
         case 429:
@@ -220,6 +220,14 @@ public actor BookClient {
         default:
             return .http(status: r.status, message: detail)
         }
+    }
+
+    /// A 401's words as the server gave them: `detail`, and the reason in `messages` (which names
+    /// what was wrong with a token, e.g. "Token audience is not accepted") when there is one.
+    static func unauthorizedReason(_ obj: Any?, detail: String) -> String {
+        let messages = ((obj as? [String: Any])?["messages"] as? [[String: Any]]) ?? []
+        let reasons = messages.compactMap { $0["message"] as? String }.filter { !$0.isEmpty && $0 != detail }
+        return ([detail].filter { !$0.isEmpty } + reasons).joined(separator: ": ")
     }
 
     static func expect(_ r: Reply, _ codes: Int...) throws {

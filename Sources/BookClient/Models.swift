@@ -174,9 +174,12 @@ public struct OIDCAdvert: Sendable, Equatable, Codable {
     public var clientId: String
     public var scopes: [String]
     public var deviceAuthorization: Bool
+    /// What the server calls the provider (`provider_name`); nil from a server too old to say.
+    public var providerName: String?
 
     public init(issuer: String, clientId: String, scopes: [String] = ["openid", "profile", "email"],
-                deviceAuthorization: Bool = true) {
+                deviceAuthorization: Bool = true, providerName: String? = nil) {
         self.issuer = issuer; self.clientId = clientId; self.scopes = scopes; self.deviceAuthorization = deviceAuthorization
+        self.providerName = providerName
     }
 }

@@ -213,3 +213,13 @@ struct LoopbackListenerTests {
         await #expect(throws: APIError.cancelled) { try await waiting.value }
     }
 }
+
+@Suite("The provider's name on screens")
+struct ProviderNameTests {
+    @Test func theServersNameElseOneFromTheIssuer() {
+        #expect(OIDCAdvert(issuer: "http://127.0.0.1:1/api/oidc", clientId: "booktui", providerName: "Glewlwyd").name == "Glewlwyd")
+        #expect(OIDCAdvert(issuer: "https://sso.example.org/realms/books", clientId: "booktui").name == "Keycloak")
+        #expect(OIDCAdvert(issuer: "https://login.example.org/oidc", clientId: "booktui").name == "login.example.org")
+        #expect(OIDCAdvert(issuer: "https://login.example.org/oidc", clientId: "booktui", providerName: "").name == "login.example.org")
+    }
+}

@@ -21,6 +21,11 @@ struct ResponseTests {
     @Test func statusCodesAreDistinct() {
         #expect(BookClient.error(from: reply(401, #"{"detail": "No active account found with the given credentials"}"#))
                 == .unauthorized("No active account found with the given credentials"))
+        // A refused token's reason, as the server gave it, after the generic detail.
+        let refused = #"{"detail": "Given token not valid for any token type", "code": "token_not_valid","#
+            + #""messages": [{"token_class": "AccessToken", "message": "Token audience is not accepted"}]}"#
+        #expect(BookClient.error(from: reply(401, refused))
+                == .unauthorized("Given token not valid for any token type: Token audience is not accepted"))
         #expect(BookClient.error(from: reply(403, #"{"detail": "no"}"#)) == .forbidden("no"))
         #expect(BookClient.error(from: reply(404, #"{"detail": "Not found."}"#)) == .notFound("Not found."))
         #expect(BookClient.error(from: reply(429, "{}", headers: ["Retry-After": "42"])) == .rateLimited(retryAfter: 42))

@@ -14,9 +14,9 @@ import Yams
         "GET /activate/{}/{}", "GET /reset/{}/{}", "POST /reset/{}/{}", "GET /confirm-email/{}/{}",
     ]
 
-    func document() throws -> OpenAPI.Document {
-        try YAMLDecoder().decode(OpenAPI.Document.self, from: try OpenAPIDocument.yaml())
-    }
+    /// Decoded once for all tests: decoding is slow in a debug build, and the suites share two threads.
+    static let decoded = Result { try YAMLDecoder().decode(OpenAPI.Document.self, from: try OpenAPIDocument.yaml()) }
+    func document() throws -> OpenAPI.Document { try Self.decoded.get() }
 
     @Test func isAValidOpenAPIDocument() throws {
         let doc = try document()

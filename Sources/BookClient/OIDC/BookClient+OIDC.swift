@@ -89,12 +89,12 @@ extension BookClient {
     // MARK: authorization code + PKCE (loopback and paste)
 
     /// Prepares a browser sign-in: discovery, PKCE, state, nonce, and for `.loopback` a listener
-    /// on a free port. Nothing is opened: the caller shows the URL first.
-    public func startBrowserSignIn(flow: SignInFlow) async throws -> BrowserSignIn {
+    /// on `port` (nil: a free one). Nothing is opened: the caller shows the URL first.
+    public func startBrowserSignIn(flow: SignInFlow, port: UInt16? = nil) async throws -> BrowserSignIn {
         precondition(flow != .device)
         let advert = try await ssoAdvert()
         let provider = try await discover(advert.issuer)
-        let listener = flow == .loopback ? try LoopbackListener() : nil
+        let listener = flow == .loopback ? try LoopbackListener(port: port ?? 0) : nil
         let redirect = listener?.redirectURI ?? pasteRedirectURI
         let pkce = PKCE(), state = OIDCRandom.token(), nonce = OIDCRandom.token()
         guard var c = URLComponents(string: provider.authorizationEndpoint) else { throw APIError.sso("Bad authorization endpoint") }

@@ -18,8 +18,10 @@ public final class LoopbackListener: @unchecked Sendable {
     private var closed = false
     private var cancelled = false
 
+    /// - Parameter port: a fixed port, for providers that accept only the exact redirect URIs
+    ///   registered with them; 0 (the default) lets the system pick a free one.
     /// - Throws: `APIError.sso` when no socket can be bound.
-    public init() throws {
+    public init(port wanted: UInt16 = 0) throws {
         #if canImport(Glibc)
         let s = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
@@ -28,7 +30,7 @@ public final class LoopbackListener: @unchecked Sendable {
         guard s >= 0 else { throw APIError.sso("Cannot open a socket for the browser's answer: \(String(cString: strerror(errno)))") }
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = 0
+        addr.sin_port = wanted.bigEndian
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &addr) {
@@ -39,7 +41,8 @@ public final class LoopbackListener: @unchecked Sendable {
         guard bound else {
             let why = String(cString: strerror(errno))
             sysClose(s)
-            throw APIError.sso("Cannot listen on 127.0.0.1 for the browser's answer: \(why)")
+            let which = wanted == 0 ? "127.0.0.1" : "127.0.0.1:\(wanted)"
+            throw APIError.sso("Cannot listen on \(which) for the browser's answer: \(why)")
         }
         fd = s
         port = UInt16(bigEndian: addr.sin_port)

@@ -46,7 +46,7 @@ struct BearerAuthenticator: AsyncMiddleware {
         let user = try await OIDCAccounts.user(for: claims, now: oidc.now, on: request.db)
         guard user.isActive else { throw APIError(.unauthorized, "User is inactive", code: "user_inactive") }
         return Principal(
-            user: user, roles: claims.roles(roleClient: oidc.config.roleClient), source: .oidc,
+            user: user, roles: claims.roles(paths: oidc.config.rolesClaims), source: .oidc,
             tokenID: OIDCService.tokenID(claims) ?? "",
             tokenExpiresAt: Date(timeIntervalSince1970: claims.exp ?? oidc.now.timeIntervalSince1970))
     }

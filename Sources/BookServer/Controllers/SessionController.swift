@@ -38,6 +38,8 @@ struct SessionController {
     struct AuthConfig: Content {
         struct OIDC: Content {
             var issuer: String
+            /// What sign-in screens call the provider (`OIDC_PROVIDER_NAME`).
+            var provider_name: String
             var client_id: String
             var scopes: [String]
             var device_authorization: Bool
@@ -64,7 +66,7 @@ struct SessionController {
             return AuthConfig(local: true, registration: true, oidc: nil, isbn_lookup: lookup)
         }
         return AuthConfig(local: true, registration: true, oidc: .init(
-            issuer: oidc.config.issuer, client_id: oidc.config.clientID, scopes: oidc.config.scopes,
+            issuer: oidc.config.issuer, provider_name: oidc.config.providerName, client_id: oidc.config.clientID, scopes: oidc.config.scopes,
             device_authorization: await oidc.deviceAuthorizationSupported()), isbn_lookup: lookup)
     }
 }

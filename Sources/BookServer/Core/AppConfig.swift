@@ -30,6 +30,10 @@ public struct AppConfig: Sendable {
         public var clientID: String
         public var audience: String
         public var roleClient: String
+        /// Dotted claim paths whose strings are the user's roles (`OIDC_ROLES_CLAIM`, comma-separated).
+        public var rolesClaims: [String]
+        /// What the sign-in screens call the provider (`OIDC_PROVIDER_NAME`).
+        public var providerName: String
         public var scopes: [String]
         /// The shortest time between two JWKS fetches caused by unknown `kid`s, in seconds, so a
         /// flood of made-up key ids cannot hammer the provider.
@@ -122,12 +126,21 @@ public struct AppConfig: Sendable {
         var oidc: OIDC?
         if let issuer = string("OIDC_ISSUER") {
             let audience = string("OIDC_AUDIENCE") ?? "book-server"
+            let roleClient = string("OIDC_ROLE_CLIENT") ?? audience
+            let rolesClaims = (string("OIDC_ROLES_CLAIM") ?? "realm_access.roles,resource_access.\(roleClient).roles")
+                .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            if let bad = rolesClaims.first(where: { $0.hasPrefix(".") || $0.hasSuffix(".") || $0.contains("..") }) {
+                throw ConfigError(variable: "OIDC_ROLES_CLAIM", problem: "has an empty step in \"\(bad)\" (use names joined by dots, e.g. realm_access.roles)")
+            }
+            let trimmedIssuer = issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer
             oidc = OIDC(
-                issuer: issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer,
+                issuer: trimmedIssuer,
                 internalURL: string("OIDC_INTERNAL_URL"),
                 clientID: string("OIDC_CLIENT_ID") ?? "booktui",
                 audience: audience,
-                roleClient: string("OIDC_ROLE_CLIENT") ?? audience,
+                roleClient: roleClient,
+                rolesClaims: rolesClaims,
+                providerName: string("OIDC_PROVIDER_NAME") ?? OIDC.derivedProviderName(issuer: trimmedIssuer),
                 scopes: ["openid", "profile", "email"],
                 keyRefetchInterval: try int("OIDC_JWKS_REFETCH_INTERVAL", 10))
         }

@@ -5,7 +5,8 @@ import Foundation
 /// replica of the server refuses the session's tokens, and a restart does not forget it.
 ///
 /// With a `sid` the whole session is refused; without one (a provider that sends only `sub`), every
-/// token of that subject issued up to `revokedAt`.
+/// token of that subject issued up to `revokedAt`. A token that names no session is refused when
+/// its subject's session ended after it was issued, whether or not the logout named a `sid`.
 public final class RevokedSession: Model, @unchecked Sendable {
     public static let schema = "revoked_sessions"
 
@@ -34,10 +35,13 @@ extension RevokedSession {
             or.filter(\.$subject == subject)
         }.all()
         return rows.contains { row in
-            if let revokedSid = row.sid { return revokedSid == sid }
+            // A session-wide logout covers the tokens of that session; tokens that name no session
+            // (glewlwyd's access tokens carry no `sid`) fall back to subject and time, below.
+            if let revokedSid = row.sid, let sid { return revokedSid == sid }
+            guard row.subject == subject else { return false }
             // A token without `iat` cannot show it came after the logout.
-            guard let issuedAt else { return row.subject == subject }
-            return row.subject == subject && issuedAt <= row.revokedAt
+            guard let issuedAt else { return true }
+            return issuedAt <= row.revokedAt
         }
     }
 }

@@ -5,11 +5,14 @@ public struct DiscoveryDocument: Codable, Sendable, Equatable {
     public var issuer: String
     public var jwks_uri: String
     public var device_authorization_endpoint: String?
+    public var userinfo_endpoint: String?
 
-    public init(issuer: String, jwks_uri: String, device_authorization_endpoint: String? = nil) {
+    public init(issuer: String, jwks_uri: String, device_authorization_endpoint: String? = nil,
+                userinfo_endpoint: String? = nil) {
         self.issuer = issuer
         self.jwks_uri = jwks_uri
         self.device_authorization_endpoint = device_authorization_endpoint
+        self.userinfo_endpoint = userinfo_endpoint
     }
 
     /// Where the server fetches discovery: below the internal base when there is one, since the
@@ -20,7 +23,7 @@ public struct DiscoveryDocument: Codable, Sendable, Equatable {
     }
 
     /// The document with every endpoint that starts with the public issuer moved to the internal
-    /// base, the contract in docs/keycloak.md. The `issuer` itself stays: tokens carry the public one.
+    /// base, the contract in docs/sso.md. The `issuer` itself stays: tokens carry the public one.
     public func rewritten(issuer publicIssuer: String, internalURL: String?) -> DiscoveryDocument {
         guard var internalBase = internalURL else { return self }
         if internalBase.hasSuffix("/") { internalBase.removeLast() }
@@ -34,6 +37,7 @@ public struct DiscoveryDocument: Codable, Sendable, Equatable {
         var copy = self
         copy.jwks_uri = move(jwks_uri)
         copy.device_authorization_endpoint = device_authorization_endpoint.map(move)
+        copy.userinfo_endpoint = userinfo_endpoint.map(move)
         return copy
     }
 }

@@ -11,7 +11,7 @@ extension OIDCService {
         do {
             claims = try await verifyAccessToken(token)
         } catch {
-            // Operators read this when a whole realm's tokens are refused (see docs/keycloak.md).
+            // Operators read this when a whole realm's tokens are refused (see docs/sso.md).
             request.logger.info("OIDC access token refused: \(error.reason)")
             throw error
         }
@@ -23,7 +23,7 @@ extension OIDCService {
         if let id = Self.tokenID(claims), try await BlacklistedToken.contains(id, on: request.db) {
             throw OIDCRejection("Token is blacklisted")
         }
-        return claims
+        return await withProfile(claims, token: token)
     }
 
     /// The key a provider token is blacklisted under: its `jti`, prefixed so that it cannot

@@ -7,10 +7,13 @@ public struct OIDCService: Sendable {
     public let config: AppConfig.OIDC
     public let keys: OIDCKeyStore
     let effects: OIDCEffects
+    let userinfo = UserinfoCache()
+    let logger: Logger
 
     public init(config: AppConfig.OIDC, effects: OIDCEffects, logger: Logger) {
         self.config = config
         self.effects = effects
+        self.logger = logger
         self.keys = OIDCKeyStore(
             issuer: config.issuer, internalURL: config.internalURL,
             refetchInterval: TimeInterval(config.keyRefetchInterval), effects: effects, logger: logger)
@@ -20,8 +23,21 @@ public struct OIDCService: Sendable {
     /// - Throws: `OIDCRejection` saying what is wrong with it.
     public func verifyAccessToken(_ token: String) async throws(OIDCRejection) -> AccessTokenClaims {
         let claims = try await keys.verify(token, as: AccessTokenClaims.self)
-        try OIDCTokenRules.checkAccess(claims, issuer: config.issuer, audience: config.audience, now: effects.now())
+        try OIDCTokenRules.checkAccess(
+            claims, issuer: config.issuer, audiences: [config.audience, config.clientID], now: effects.now())
         return claims
+    }
+
+    /// `claims` with the profile from the userinfo endpoint when the token names nobody; as they
+    /// are when the provider has no userinfo endpoint or it fails.
+    func withProfile(_ claims: AccessTokenClaims, token: String) async -> AccessTokenClaims {
+        guard claims.lacksProfile, let subject = claims.sub,
+              let endpoint = await keys.discovery()?.userinfo_endpoint,
+              let info = await userinfo.info(for: subject, token: token, endpoint: endpoint, effects: effects, logger: logger)
+        else { return claims }
+        var filled = claims
+        filled.fillProfile(from: info)
+        return filled
     }
 
     /// The claims of a valid back-channel logout token. Its audience is the client that took part

@@ -16,12 +16,16 @@ public enum OIDCTokenRules {
     /// The `events` member that makes a JWT a back-channel logout token.
     public static let backchannelLogoutEvent = "http://schemas.openid.net/event/backchannel-logout"
 
-    /// Checks `iss`, `sub`, `aud`/`azp`, `exp` and `nbf` of an access token.
-    public static func checkAccess(_ c: AccessTokenClaims, issuer: String, audience: String, now: Date) throws(OIDCRejection) {
+    /// Checks `iss`, `sub`, `aud`/`azp`, `exp` and `nbf` of an access token. The audience is any of
+    /// `audiences` (the API's `OIDC_AUDIENCE` and the client's `OIDC_CLIENT_ID`), named in `aud`, as
+    /// `azp` or as `client_id` (RFC 9068): Keycloak puts the API in `aud`; others name only the
+    /// client, in one of the three (glewlwyd in `client_id`, its `aud` being the scopes).
+    public static func checkAccess(_ c: AccessTokenClaims, issuer: String, audiences: Set<String>, now: Date) throws(OIDCRejection) {
         let t = now.timeIntervalSince1970
         guard c.iss == issuer else { throw OIDCRejection("Token issuer is not accepted") }
         guard let sub = c.sub, !sub.isEmpty else { throw OIDCRejection("Token has no subject") }
-        guard c.aud?.values.contains(audience) == true || c.azp == audience else {
+        let named = (c.aud?.values ?? []) + [c.azp, c.client_id].compactMap { $0 }
+        guard !audiences.isDisjoint(with: named) else {
             throw OIDCRejection("Token audience is not accepted")
         }
         guard let exp = c.exp else { throw OIDCRejection("Token has no expiry") }

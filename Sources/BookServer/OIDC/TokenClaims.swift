@@ -22,18 +22,16 @@ public struct Audience: Codable, Sendable, Equatable {
     }
 }
 
-/// Keycloak's role lists: `{"roles": [...]}` in `realm_access` and in each `resource_access` entry.
-public struct RoleList: Codable, Sendable, Equatable {
-    public var roles: [String]?
-}
-
 /// The claims of a provider's access token that the server reads. Time and audience are checked by
 /// `OIDCTokenRules` against an injected clock, not in `verify(using:)`, so tests control time.
+/// `raw` holds every claim, so roles can be read at whatever path the provider puts them.
 public struct AccessTokenClaims: JWTPayload, Equatable {
     public var iss: String?
     public var sub: String?
     public var aud: Audience?
     public var azp: String?
+    /// The client the token was issued to, as RFC 9068 names it (glewlwyd puts it only here).
+    public var client_id: String?
     public var exp: Double?
     public var nbf: Double?
     public var iat: Double?
@@ -44,8 +42,11 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
     public var email: String?
     public var given_name: String?
     public var family_name: String?
-    public var realm_access: RoleList?
-    public var resource_access: [String: RoleList]?
+    public var raw: [String: ClaimValue] = [:]
+
+    enum CodingKeys: String, CodingKey {
+        case iss, sub, aud, azp, client_id, exp, nbf, iat, auth_time, jti, sid, preferred_username, email, given_name, family_name
+    }
 
     public init(iss: String? = nil, sub: String? = nil, aud: Audience? = nil, azp: String? = nil,
                 exp: Double? = nil, nbf: Double? = nil, iat: Double? = nil) {
@@ -58,11 +59,49 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
         self.iat = iat
     }
 
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        iss = try c.decodeIfPresent(String.self, forKey: .iss)
+        sub = try c.decodeIfPresent(String.self, forKey: .sub)
+        aud = try c.decodeIfPresent(Audience.self, forKey: .aud)
+        azp = try c.decodeIfPresent(String.self, forKey: .azp)
+        client_id = try c.decodeIfPresent(String.self, forKey: .client_id)
+        exp = try c.decodeIfPresent(Double.self, forKey: .exp)
+        nbf = try c.decodeIfPresent(Double.self, forKey: .nbf)
+        iat = try c.decodeIfPresent(Double.self, forKey: .iat)
+        auth_time = try c.decodeIfPresent(Double.self, forKey: .auth_time)
+        jti = try c.decodeIfPresent(String.self, forKey: .jti)
+        sid = try c.decodeIfPresent(String.self, forKey: .sid)
+        preferred_username = try c.decodeIfPresent(String.self, forKey: .preferred_username)
+        email = try c.decodeIfPresent(String.self, forKey: .email)
+        given_name = try c.decodeIfPresent(String.self, forKey: .given_name)
+        family_name = try c.decodeIfPresent(String.self, forKey: .family_name)
+        raw = (try? [String: ClaimValue](from: decoder)) ?? [:]
+    }
+
     public func verify(using algorithm: some JWTAlgorithm) throws {}
 
-    /// Realm roles plus the client roles of `roleClient`: what the policy sees.
-    public func roles(roleClient: String) -> Set<String> {
-        Set(realm_access?.roles ?? []).union(resource_access?[roleClient]?.roles ?? [])
+    /// The union of the strings at each dotted path (`OIDC_ROLES_CLAIM`): what the policy sees.
+    public func roles(paths: [String]) -> Set<String> {
+        Set(paths.flatMap { ClaimValue.lookup($0, in: raw)?.strings ?? [] })
+    }
+
+    /// Whether the token names the user at all; when not, the profile comes from userinfo.
+    public var lacksProfile: Bool {
+        preferred_username == nil && email == nil && given_name == nil && family_name == nil
+    }
+
+    /// Fills the profile claims the token lacks from a userinfo answer of the same subject. A
+    /// provider that has only `name` (glewlwyd) gets it as the first name.
+    public mutating func fillProfile(from info: [String: ClaimValue]) {
+        guard info["sub"]?.string == sub else { return }
+        preferred_username = preferred_username ?? info["preferred_username"]?.string
+        email = email ?? info["email"]?.string
+        if given_name == nil, family_name == nil, info["given_name"] == nil, info["family_name"] == nil {
+            given_name = info["name"]?.string
+        }
+        given_name = given_name ?? info["given_name"]?.string
+        family_name = family_name ?? info["family_name"]?.string
     }
 }
 

@@ -45,7 +45,7 @@ public final class LoginScreen: Screen {
     /// registers nobody (the seed's web site counts as an offer: Ctrl-R shows where).
     public func footer(_ app: App) -> String {
         let registers = registers(app)
-        let parts = (app.authConfig.oidc == nil ? [] : ["Ctrl-O sign in with Keycloak"])
+        let parts = (app.authConfig.oidc == nil ? [] : ["Ctrl-O sign in with \(app.authConfig.oidc?.name ?? "")"])
             + ["Enter log in", "Tab next"] + (registers ? ["Ctrl-R register"] : [])
             + (app.authConfig.oidc == nil ? ["Ctrl-F forgot password"] : []) + ["Esc quit", "F1 help"]
         return parts.joined(separator: " · ")
@@ -89,10 +89,10 @@ public final class LoginScreen: Screen {
         if app.authConfigKnown && !app.authConfig.registration && !seed { offers[0] += " (not offered by this server)" }
         offers.append("Ctrl-F  Forgot password" + (seed ? " (on the server's web site)" : ""))
         if app.authConfigKnown && !app.authConfig.local {
-            offers.append("This server has turned local accounts off: sign in with Keycloak (Ctrl-O).")
+            offers.append("This server has turned local accounts off: sign in with \(app.authConfig.oidc?.name ?? "single sign-on") (Ctrl-O).")
         }
         if let oidc = app.authConfig.oidc {
-            s.line(row, "  Ctrl-O  Sign in with Keycloak (\(oidc.issuer))", .key); row += 1
+            s.line(row, "  Ctrl-O  Sign in with \(oidc.name) (\(oidc.issuer))", .key); row += 1
         }
         for o in offers { s.line(row, "  " + o, .dim); row += 1 }
     }

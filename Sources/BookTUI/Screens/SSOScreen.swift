@@ -41,7 +41,9 @@ public final class SSOScreen: Screen {
         self.loopbackTimeout = loopbackTimeout
     }
 
-    public var title: String { "Sign in with Keycloak" }
+    public var title: String { "Sign in with \(providerName)" }
+    /// The server's name for its provider, learnt when the screen appears.
+    var providerName = "the provider"
     public var help: [(key: String, action: String)] {
         [("Tab", "another way: code on another device → browser here → paste the address"),
          ("Q", "with a code: a QR code of the complete address, for a phone (Q again: back)"),
@@ -57,6 +59,7 @@ public final class SSOScreen: Screen {
     }
 
     public func appeared(_ app: App) {
+        providerName = app.authConfig.oidc?.name ?? providerName
         if case .starting = phase { start(app) }
     }
 
@@ -73,7 +76,7 @@ public final class SSOScreen: Screen {
         startedAt = Date()
         switch flow {
         case .device:
-            app.perform("Asking Keycloak for a code", holdsKeys: false, { c in try await c.startDeviceSignIn() }) { [weak self] r in
+            app.perform("Asking \(providerName) for a code", holdsKeys: false, { c in try await c.startDeviceSignIn() }) { [weak self] r in
                 guard let self, gen == self.generation else { return }
                 switch r {
                 case .success(let g):
@@ -117,7 +120,7 @@ public final class SSOScreen: Screen {
         case .success(let p):
             app.profile = p
             app.reset(to: BookListScreen())
-            app.flash("Welcome, \(p.username) (signed in via Keycloak).")
+            app.flash("Welcome, \(p.username) (signed in via \(providerName)).")
         case .failure(let e): fail(e, app)
         }
     }
@@ -145,7 +148,7 @@ public final class SSOScreen: Screen {
     public func draw(_ s: Surface, _ area: Rect, _ app: App) {
         var row = area.top + 1
         let left = area.left + 2, width = area.width - 4
-        s.text(row, left, "Sign in with Keycloak: \(flow.label)", width: width, .header); row += 1
+        s.text(row, left, "Sign in with \(providerName): \(flow.label)", width: width, .header); row += 1
         s.text(row, left, reason + " Tab: another way.", width: width, .dim); row += 2
         switch phase {
         case .starting:

@@ -15,8 +15,8 @@ extension BooktuiCommand {
         /// A local account's username (its password comes on standard input).
         @Option(name: .long, help: "The username of a local account.") var username: String?
 
-        /// Sign in with the server's OpenID provider (Keycloak).
-        @Flag(name: .long, help: "Sign in with Keycloak (the server's single sign-on).") var sso = false
+        /// Sign in with the server's OpenID provider (Keycloak, glewlwyd, any other).
+        @Flag(name: .long, help: "Sign in with the server's single sign-on provider (Keycloak or another).") var sso = false
         /// The device authorization grant.
         @Flag(name: .long, help: "With --sso: a code to approve on any device (the default over SSH or with no display).") var device = false
         /// Authorization code on a loopback redirect.
@@ -25,6 +25,9 @@ extension BooktuiCommand {
         @Flag(name: .long, help: "With --sso: open the URL anywhere and paste back the address the browser lands on.") var paste = false
         /// Show the URL without starting a browser.
         @Flag(name: .long, help: "With --sso --browser: only show the URL, do not start a browser.") var noOpen = false
+        /// A fixed loopback port, for providers that accept only registered redirect URIs exactly.
+        @Option(name: .long, help: "With --sso --browser: listen on this port (register http://127.0.0.1:PORT/callback at a provider that wants exact redirect URIs).")
+        var port: UInt16?
         /// How long the loopback listener waits.
         @Option(name: .long, help: "With --sso --browser: seconds to wait for the browser.") var browserTimeout: Double = 180
         /// A QR code of the device-login address; nil: when standard output is a terminal.
@@ -36,8 +39,10 @@ extension BooktuiCommand {
             let picked = [device, browser, paste].filter { $0 }.count
             if picked > 1 { throw ValidationError("Choose one of --device, --browser, --paste") }
             if picked == 1 && !sso { throw ValidationError("--device, --browser and --paste go with --sso") }
-            if sso && username != nil { throw ValidationError("--sso signs in with Keycloak; drop --username") }
-            if !sso && username == nil { throw ValidationError("Give --username (local account) or --sso (Keycloak)") }
+            if sso && username != nil { throw ValidationError("--sso signs in with the single sign-on provider; drop --username") }
+            if !sso && username == nil { throw ValidationError("Give --username (local account) or --sso (single sign-on)") }
+            if port != nil && (device || paste) { throw ValidationError("--port is for the browser sign-in (--browser)") }
+            if port == 0 { throw ValidationError("--port must be between 1 and 65535") }
         }
 
         func run() throws {
@@ -63,15 +68,16 @@ extension BooktuiCommand {
                 do { return .success(try await client.ssoAdvert()) } catch { return .failure(asAPIError(error)) }
             }
             if case .failure(let e) = advert { try report(.failure(e), client) }
+            let name = (try? advert.get())?.name ?? "the provider"
             let flow: SignInFlow
-            if device { flow = .device; say("Signing in with Keycloak: a code to approve on another device (--device).") }
-            else if browser { flow = .loopback; say("Signing in with Keycloak in a browser on this machine (--browser).") }
-            else if paste { flow = .paste; say("Signing in with Keycloak by pasting the address back (--paste).") }
+            if device { flow = .device; say("Signing in with \(name): a code to approve on another device (--device).") }
+            else if browser || port != nil { flow = .loopback; say("Signing in with \(name) in a browser on this machine (--browser).") }
+            else if paste { flow = .paste; say("Signing in with \(name) by pasting the address back (--paste).") }
             else {
                 let choice = SignInFlow.choose(environment: ProcessInfo.processInfo.environment)
                 flow = choice.flow
                 let other = flow == .device ? "--browser or --paste" : "--device or --paste"
-                say("Signing in with Keycloak (\(flow.label)): \(choice.reason). Use \(other) to change.")
+                say("Signing in with \(name) (\(flow.label)): \(choice.reason). Use \(other) to change.")
             }
             let r: Result<Profile, APIError>
             switch flow {
@@ -79,11 +85,11 @@ extension BooktuiCommand {
                 let showQR = qr ?? (isatty(1) == 1)
                 r = try blocking { await Self.deviceFlow(client, qr: showQR) }
             case .loopback:
-                let open = !noOpen, wait = browserTimeout
-                r = try blocking { await Self.loopbackFlow(client, open: open, timeout: wait) }
+                let open = !noOpen, wait = browserTimeout, fixed = port
+                r = try blocking { await Self.loopbackFlow(client, open: open, timeout: wait, port: fixed) }
             case .paste: r = try blocking { await Self.pasteFlow(client) }
             }
-            try report(r, client, via: " via Keycloak")
+            try report(r, client, via: " via \(name)")
         }
 
         static func deviceFlow(_ client: BookClient, qr: Bool) async -> Result<Profile, APIError> {
@@ -106,9 +112,9 @@ extension BooktuiCommand {
             } catch { return .failure(asAPIError(error)) }
         }
 
-        static func loopbackFlow(_ client: BookClient, open: Bool, timeout: Double) async -> Result<Profile, APIError> {
+        static func loopbackFlow(_ client: BookClient, open: Bool, timeout: Double, port: UInt16?) async -> Result<Profile, APIError> {
             do {
-                let s = try await client.startBrowserSignIn(flow: .loopback)
+                let s = try await client.startBrowserSignIn(flow: .loopback, port: port)
                 say("Open this address in a browser on this machine (waiting on \(s.redirectURI)):")
                 say("  \(s.url)")
                 if open {
@@ -117,7 +123,13 @@ extension BooktuiCommand {
                     case .failure(let e): say("Could not open a browser (\(e.description)); open the address yourself.")
                     }
                 }
-                return .success(try await client.finishLoopback(s, timeout: timeout))
+                do { return .success(try await client.finishLoopback(s, timeout: timeout)) } catch {
+                    // A provider that wants exact redirect URIs shows its refusal in the browser only.
+                    let fixed = URLComponents(string: s.redirectURI)?.port.map(String.init) ?? "PORT"
+                    say("If the provider refused the redirect address, register \(s.redirectURI) for this client there,"
+                        + " and sign in with that fixed port: booktui login --sso --port \(fixed)")
+                    throw error
+                }
             } catch { return .failure(asAPIError(error)) }
         }
 

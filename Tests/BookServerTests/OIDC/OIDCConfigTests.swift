@@ -20,5 +20,31 @@ import Vapor
         #expect(oidc.audience == "books-api" && oidc.roleClient == "books-api")
         #expect(oidc.internalURL == "http://keycloak:8080/realms/books")
         #expect(oidc.scopes == ["openid", "profile", "email"])
+        #expect(oidc.rolesClaims == ["realm_access.roles", "resource_access.books-api.roles"])
+        #expect(oidc.providerName == "Keycloak")
+    }
+
+    @Test func rolesClaimIsAListOfDottedPaths() throws {
+        let issuer = ["OIDC_ISSUER": "http://127.0.0.1:4593/api/oidc"]
+        func paths(_ raw: String) throws -> [String]? {
+            try AppConfig.load(issuer.merging(["OIDC_ROLES_CLAIM": raw]) { $1 }, environment: .testing).oidc?.rolesClaims
+        }
+        #expect(try paths("roles") == ["roles"])
+        #expect(try paths(" groups , resource_access.booktui.roles ") == ["groups", "resource_access.booktui.roles"])
+        #expect(throws: ConfigError.self) { try paths("realm_access..roles") }
+        #expect(throws: ConfigError.self) { try paths("roles.") }
+    }
+
+    @Test(arguments: [
+        ("https://sso.example.org/realms/books", nil, "Keycloak"),
+        ("http://127.0.0.1:4593/glewlwyd/api/oidc", nil, "Glewlwyd"),
+        ("https://accounts.google.com", nil, "Google"),
+        ("https://login.example.org/oidc", nil, "login.example.org"),
+        ("https://login.example.org/oidc", "Example SSO", "Example SSO"),
+    ] as [(String, String?, String)])
+    func providerNameIsSetOrDerived(_ issuer: String, _ name: String?, _ expected: String) throws {
+        var env = ["OIDC_ISSUER": issuer]
+        if let name { env["OIDC_PROVIDER_NAME"] = name }
+        #expect(try AppConfig.load(env, environment: .testing).oidc?.providerName == expected)
     }
 }

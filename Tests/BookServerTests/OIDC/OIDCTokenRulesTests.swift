@@ -15,7 +15,7 @@ import Testing
 
     func reason(_ claims: AccessTokenClaims) -> String? {
         do {
-            try OIDCTokenRules.checkAccess(claims, issuer: issuer, audience: "book-server", now: now)
+            try OIDCTokenRules.checkAccess(claims, issuer: issuer, audiences: ["book-server", "booktui"], now: now)
             return nil
         } catch { return error.reason }
     }
@@ -24,6 +24,11 @@ import Testing
         #expect(reason(access()) == nil)
         // `azp` alone names the audience too.
         #expect(reason(access { $0.aud = Audience(["account"]); $0.azp = "book-server" }) == nil)
+        // The client id in `aud` (glewlwyd) or as `azp` with no `aud` at all.
+        #expect(reason(access { $0.aud = Audience(["booktui"]); $0.azp = nil }) == nil)
+        #expect(reason(access { $0.aud = nil; $0.azp = "booktui" }) == nil)
+        // glewlwyd: `aud` is the scope list, the client is in `client_id`.
+        #expect(reason(access { $0.aud = Audience(["openid profile email"]); $0.azp = nil; $0.client_id = "booktui" }) == nil)
         // Within the leeway.
         #expect(reason(access { $0.exp = now.timeIntervalSince1970 - 5 }) == nil)
     }
@@ -33,6 +38,7 @@ import Testing
         ("issuer with a slash", "Token issuer is not accepted"),
         ("no subject", "Token has no subject"),
         ("wrong audience", "Token audience is not accepted"),
+        ("no audience", "Token audience is not accepted"),
         ("no expiry", "Token has no expiry"),
         ("expired", "Token is expired"),
         ("not yet valid", "Token is not valid yet"),
@@ -42,7 +48,8 @@ import Testing
         case "foreign issuer": access { $0.iss = "https://evil.example.org/realms/books" }
         case "issuer with a slash": access { $0.iss = issuer + "/" }
         case "no subject": access { $0.sub = nil }
-        case "wrong audience": access { $0.aud = Audience(["other"]); $0.azp = "other" }
+        case "wrong audience": access { $0.aud = Audience(["other"]); $0.azp = "other"; $0.client_id = "other" }
+        case "no audience": access { $0.aud = nil; $0.azp = nil }
         case "no expiry": access { $0.exp = nil }
         case "expired": access { $0.exp = now.timeIntervalSince1970 - 120 }
         default: access { $0.nbf = now.timeIntervalSince1970 + 3600 }
@@ -50,12 +57,31 @@ import Testing
         #expect(reason(claims) == expected)
     }
 
-    @Test func rolesAreRealmRolesPlusTheRoleClientsRoles() {
+    @Test func rolesAreReadAtTheConfiguredPaths() throws {
+        let json = #"{"sub": "s-1", "realm_access": {"roles": ["offline_access", "admin"]},"#
+            + #""resource_access": {"book-server": {"roles": ["librarian"]}, "other": {"roles": ["boss"]}},"#
+            + #""roles": "reader editor", "groups": ["staff"], "n": 3}"#
+        let c = try JSONDecoder().decode(AccessTokenClaims.self, from: Data(json.utf8))
+        #expect(c.sub == "s-1")
+        #expect(c.roles(paths: ["realm_access.roles", "resource_access.book-server.roles"])
+            == ["offline_access", "admin", "librarian"])
+        #expect(c.roles(paths: ["realm_access.roles", "resource_access.nobody.roles"]) == ["offline_access", "admin"])
+        #expect(c.roles(paths: ["roles"]) == ["reader", "editor"])
+        #expect(c.roles(paths: ["groups", "n", "missing.deeper", "roles.x"]) == ["staff"])
+    }
+
+    @Test func userinfoFillsOnlyMissingProfileClaimsOfTheSameSubject() {
         var c = access()
-        c.realm_access = RoleList(roles: ["offline_access", "admin"])
-        c.resource_access = ["book-server": RoleList(roles: ["librarian"]), "other": RoleList(roles: ["boss"])]
-        #expect(c.roles(roleClient: "book-server") == ["offline_access", "admin", "librarian"])
-        #expect(c.roles(roleClient: "nobody") == ["offline_access", "admin"])
+        #expect(c.lacksProfile)
+        c.email = "ann@example.org"
+        c.fillProfile(from: ["sub": .string("s-1"), "email": .string("other@example.org"),
+                             "preferred_username": .string("ann"), "given_name": .string("Ann")])
+        #expect(c.email == "ann@example.org" && c.preferred_username == "ann" && c.given_name == "Ann")
+        c.fillProfile(from: ["sub": .string("s-2"), "family_name": .string("Evil")])
+        #expect(c.family_name == nil && !c.lacksProfile)
+        var named = access()
+        named.fillProfile(from: ["sub": .string("s-1"), "name": .string("Reader One")])
+        #expect(named.given_name == "Reader One" && named.family_name == nil)
     }
 
     func logout(_ change: (inout LogoutTokenClaims) -> Void = { _ in }) -> LogoutTokenClaims {

@@ -1,0 +1,229 @@
+"""book-server against a real glewlwyd, a provider that is not Keycloak-shaped (issue 15).
+
+glewlwyd's access tokens put the scopes in `aud` and the client in `client_id`,
+carry roles as a comma-separated string in a claim of our choosing, and name
+nobody: no e-mail, no username. book-server has to accept them as any standard
+provider's and take the names from the userinfo endpoint.
+
+glewlwyd runs as a real process (Debian's package, installed by
+scripts/test-setup.sh) configured through its admin API; book-server is a real
+process pointed at it. In CI a missing glewlwyd is a failure, not a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import sys
+import urllib.parse
+from pathlib import Path
+
+import pytest
+import requests
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE.parent / "tui"))
+
+from conftest import Server  # noqa: E402
+from glewlwyd import GlewlwydProcess, SpaLogin, installed  # noqa: E402
+from harness import Listener, pkce_pair  # noqa: E402
+from ssoharness import Running  # noqa: E402
+
+CLIENT_ID = "booktui"
+USERS = {
+    "reader1": ("reader1-glw-pass", "Reader One", "reader1@example.org", ["reader"]),
+    "librarian1": ("librarian1-glw-pass", "Libby Rarian", "libby@example.org", ["librarian", "staff"]),
+}
+
+if not installed():
+    if os.environ.get("CI") == "true":
+        raise RuntimeError("glewlwyd is not installed: run scripts/test-setup.sh")
+    pytest.skip("glewlwyd is not installed (scripts/test-setup.sh installs it)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def callback():
+    with Listener() as listener:
+        yield listener
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# The one loopback port registered for booktui's own sign-in (glewlwyd matches redirect URIs exactly).
+BOOKTUI_PORT = _free_port()
+
+
+@pytest.fixture(scope="module")
+def glw(callback, tmp_path_factory):
+    with GlewlwydProcess(tmp_path_factory.mktemp("glewlwyd")) as proc:
+        for name, (password, full_name, email, roles) in USERS.items():
+            proc.add_user(name, password, name=full_name, email=email, roles=roles)
+        proc.add_client(CLIENT_ID, [callback.url("/callback"), f"http://127.0.0.1:{BOOKTUI_PORT}/callback"])
+        yield proc
+
+
+@pytest.fixture(scope="module")
+def server(glw, tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("server-glewlwyd")
+    srv = Server(workdir, env={"OIDC_ISSUER": glw.issuer, "OIDC_CLIENT_ID": CLIENT_ID,
+                               "OIDC_ROLES_CLAIM": "roles", "OIDC_PROVIDER_NAME": "Glewlwyd"}).start()
+    yield srv
+    srv.stop()
+
+
+def sign_in(glw: GlewlwydProcess, callback: Listener, username: str) -> dict:
+    """Authorization code with PKCE on the loopback redirect, as booktui does it."""
+    oidc = glw.discovery()
+    verifier, challenge = pkce_pair()
+    redirect_uri = callback.url("/callback")
+    url = oidc["authorization_endpoint"] + "?" + urllib.parse.urlencode({
+        "response_type": "code", "client_id": CLIENT_ID, "redirect_uri": redirect_uri,
+        "scope": "openid profile email", "state": "st-1", "nonce": "n-1",
+        "code_challenge": challenge, "code_challenge_method": "S256"})
+    landed = SpaLogin(glw).sign_in(url, username, USERS[username][0])
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(landed).query))
+    assert landed.startswith(redirect_uri) and query.get("state") == "st-1" and "code" in query, landed
+    resp = requests.post(oidc["token_endpoint"], timeout=10, data={
+        "grant_type": "authorization_code", "client_id": CLIENT_ID, "code": query["code"],
+        "redirect_uri": redirect_uri, "code_verifier": verifier})
+    assert resp.status_code == 200, resp.text
+    return resp.json()
+
+
+def profile(server: Server, access_token: str) -> requests.Response:
+    return requests.get(server.url + "/api/profile/", headers={"Authorization": f"Bearer {access_token}"},
+                        timeout=10)
+
+
+def test_auth_config_names_glewlwyd(server, glw):
+    body = requests.get(server.url + "/api/auth/config/", timeout=10).json()
+    assert body["oidc"]["issuer"] == glw.issuer
+    assert body["oidc"]["provider_name"] == "Glewlwyd"
+    assert body["oidc"]["client_id"] == CLIENT_ID
+
+
+def test_pkce_is_enforced_by_glewlwyd(glw, callback):
+    """The code is bound to the challenge: a wrong verifier gets no tokens."""
+    oidc = glw.discovery()
+    _, challenge = pkce_pair()
+    redirect_uri = callback.url("/callback")
+    url = oidc["authorization_endpoint"] + "?" + urllib.parse.urlencode({
+        "response_type": "code", "client_id": CLIENT_ID, "redirect_uri": redirect_uri, "scope": "openid",
+        "state": "s", "nonce": "n", "code_challenge": challenge, "code_challenge_method": "S256"})
+    landed = SpaLogin(glw).sign_in(url, "reader1", USERS["reader1"][0])
+    code = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(landed).query))["code"]
+    wrong, _ = pkce_pair()
+    resp = requests.post(oidc["token_endpoint"], timeout=10, data={
+        "grant_type": "authorization_code", "client_id": CLIENT_ID, "code": code,
+        "redirect_uri": redirect_uri, "code_verifier": wrong})
+    assert resp.status_code != 200 and "access_token" not in resp.text
+
+
+def test_sign_in_makes_a_user_named_from_userinfo(server, glw, callback):
+    tokens = sign_in(glw, callback, "reader1")
+    resp = profile(server, tokens["access_token"])
+    assert resp.status_code == 200, resp.text
+    me = resp.json()
+    # The access token names nobody; the e-mail and name come from glewlwyd's userinfo.
+    assert me["email"] == "reader1@example.org"
+    assert me["username"] == "reader1"
+    assert me["first_name"] == "Reader One"
+    assert me["auth_source"] == "oidc"
+    assert me["roles"] == ["reader"]
+
+
+def test_roles_come_from_the_configured_claim(server, glw, callback):
+    tokens = sign_in(glw, callback, "librarian1")
+    me = profile(server, tokens["access_token"]).json()
+    assert sorted(me["roles"]) == ["librarian", "staff"]
+    assert me["username"] == "libby"  # the e-mail's local part: glewlwyd sends no preferred_username
+
+
+def test_refreshed_tokens_are_accepted(server, glw, callback):
+    tokens = sign_in(glw, callback, "reader1")
+    resp = requests.post(glw.discovery()["token_endpoint"], timeout=10, data={
+        "grant_type": "refresh_token", "client_id": CLIENT_ID, "refresh_token": tokens["refresh_token"]})
+    assert resp.status_code == 200, resp.text
+    fresh = resp.json()["access_token"]
+    assert fresh != tokens["access_token"]
+    assert profile(server, fresh).json()["email"] == "reader1@example.org"
+
+
+def test_sign_out_refuses_the_token_with_a_reason(server, glw, callback):
+    tokens = sign_in(glw, callback, "reader1")
+    access = tokens["access_token"]
+    resp = requests.post(server.url + "/api/logout/", headers={"Authorization": f"Bearer {access}"}, timeout=10)
+    assert resp.status_code == 205, resp.text
+    refused = profile(server, access)
+    assert refused.status_code == 401
+    assert "blacklisted" in refused.text
+
+
+def test_a_token_for_another_client_is_refused(server, glw, callback, tmp_path):
+    """The audience rule still bites: glewlwyd's token for another client is not ours."""
+    glw.add_client("other-app", [callback.url("/other")])
+    oidc = glw.discovery()
+    verifier, challenge = pkce_pair()
+    redirect_uri = callback.url("/other")
+    url = oidc["authorization_endpoint"] + "?" + urllib.parse.urlencode({
+        "response_type": "code", "client_id": "other-app", "redirect_uri": redirect_uri, "scope": "openid",
+        "state": "s", "nonce": "n", "code_challenge": challenge, "code_challenge_method": "S256"})
+    landed = SpaLogin(glw).sign_in(url, "reader1", USERS["reader1"][0])
+    code = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(landed).query))["code"]
+    resp = requests.post(oidc["token_endpoint"], timeout=10, data={
+        "grant_type": "authorization_code", "client_id": "other-app", "code": code,
+        "redirect_uri": redirect_uri, "code_verifier": verifier})
+    assert resp.status_code == 200, resp.text
+    refused = profile(server, resp.json()["access_token"])
+    assert refused.status_code == 401
+    assert "audience" in refused.text
+
+
+@pytest.fixture
+def xdg(tmp_path):
+    d = tmp_path / "xdg"
+    d.mkdir(mode=0o700)
+    return d
+
+
+def test_booktui_signs_in_on_the_registered_port(server, glw, xdg):
+    """`booktui login --sso --browser --port`: the exact redirect URI glewlwyd wants, the provider named."""
+    run = Running(xdg, server, "login", "--sso", "--browser", "--no-open", "--port", str(BOOKTUI_PORT))
+    try:
+        said = run.wait_line(lambda line: line.startswith("Signing in with"))
+        assert said.startswith("Signing in with Glewlwyd in a browser"), said
+        url = run.url_line()
+        redirect = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)["redirect_uri"][0]
+        assert redirect == f"http://127.0.0.1:{BOOKTUI_PORT}/callback", url
+        landed = SpaLogin(glw).sign_in(url, "librarian1", USERS["librarian1"][0])
+        page = requests.get(landed, timeout=10)
+        assert page.status_code == 200 and "Signed in to booktui" in page.text
+        code, out, err = run.finish()
+    finally:
+        run.stop()
+    assert code == 0, out + err
+    assert re.search(r"Logged in to \S+ as libby via Glewlwyd \(roles: (librarian, staff|staff, librarian)\)\.", out), out
+
+
+def test_booktui_says_which_redirect_uri_to_register(server, glw, xdg):
+    """Without --port the loopback port is random; glewlwyd refuses it, and booktui says what to do."""
+    run = Running(xdg, server, "login", "--sso", "--browser", "--no-open", "--browser-timeout", "3")
+    try:
+        url = run.url_line()
+        redirect = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)["redirect_uri"][0]
+        refused = requests.get(url, allow_redirects=False, timeout=10)
+        assert refused.status_code == 403  # glewlwyd's answer to an unregistered redirect URI
+        code, out, err = run.finish()
+    finally:
+        run.stop()
+    assert code == 1
+    port = urllib.parse.urlsplit(redirect).port
+    assert f"register {redirect} for this client there" in out, out
+    assert f"booktui login --sso --port {port}" in out, out
