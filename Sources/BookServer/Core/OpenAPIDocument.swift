@@ -888,6 +888,112 @@ enum OpenAPIDocument {
         }
       }
     },
+    "/api/books/bulk/": {
+      "post": {
+        "summary": "Add up to 500 books at once (librarian): per-item results, the valid ones in one transaction",
+        "description": "Each item is checked as POST /api/books/ checks one. An item that matches one of the caller's books, or an earlier item, by ISBN, else by title + author + year (case and accents folded), is not added again: status 'exists' with that book's id.",
+        "tags": [
+          "books"
+        ],
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "required": [
+                  "books"
+                ],
+                "properties": {
+                  "books": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 500,
+                    "items": {
+                      "$ref": "#/components/schemas/BookWrite"
+                    }
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "At least one book added",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/BulkResult"
+                }
+              }
+            }
+          },
+          "200": {
+            "description": "Nothing added (all exist or are invalid)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/BulkResult"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "No 'books' list, or an empty one",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "anyOf": [
+                    {
+                      "$ref": "#/components/schemas/FieldErrors"
+                    },
+                    {
+                      "$ref": "#/components/schemas/Detail"
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Not signed in, or the token is not valid",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Detail"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "The caller lacks the role",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Detail"
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "More than 500 books, or a body over 8 MB",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Detail"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
     "/api/books/{id}/": {
       "parameters": [
         {
@@ -1625,6 +1731,55 @@ enum OpenAPIDocument {
             "type": "array",
             "items": {
               "type": "object"
+            }
+          }
+        }
+      },
+      "BulkResult": {
+        "type": "object",
+        "required": [
+          "created",
+          "exists",
+          "invalid",
+          "results"
+        ],
+        "properties": {
+          "created": {
+            "type": "integer"
+          },
+          "exists": {
+            "type": "integer"
+          },
+          "invalid": {
+            "type": "integer"
+          },
+          "results": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "index",
+                "status"
+              ],
+              "properties": {
+                "index": {
+                  "type": "integer"
+                },
+                "status": {
+                  "type": "string",
+                  "enum": [
+                    "created",
+                    "exists",
+                    "invalid"
+                  ]
+                },
+                "id": {
+                  "type": "integer"
+                },
+                "errors": {
+                  "$ref": "#/components/schemas/FieldErrors"
+                }
+              }
             }
           }
         }
