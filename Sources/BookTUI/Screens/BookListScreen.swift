@@ -28,7 +28,9 @@ public final class BookListScreen: Screen {
          ("s", "sort by the next column: title, author, year, added"), ("S", "reverse the sort"),
          ("f", "only available books / all books"), ("r", "reload"),
          ("a", "add a book"), ("i", "scan ISBNs: look up and save a pile of books"), ("e / Enter", "edit the selected book"), ("d", "delete the selected book"),
-         ("p", "your profile"), ("L", "log out"), ("?", "this help"), ("q", "quit")]
+         ("p", "your profile"), ("L", "log out"), ("?", "this help"), ("q", "quit"),
+         ("booktui import", "in a shell: add books from a file (Goodreads, LibraryThing, Calibre, CSV, JSON)"),
+         ("booktui export", "in a shell: every book as CSV or JSON (--format, --output)")]
     }
 
     public var footer: String {
