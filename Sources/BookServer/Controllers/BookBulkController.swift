@@ -128,12 +128,14 @@ struct BookBulkController {
 
     /// What the user already has, for matching.
     static func known(ownerID: Int, on db: any Database) async throws -> Known {
-        let rows = try await BookQueries.sql(db).select().columns("id", "isbn", "title", "author", "published_year")
+        let rows = try await BookQueries.sql(db).select().columns("id", "isbn", "search_text", "published_year")
             .from(Book.schema).where(SQLColumn("user_id"), .equal, SQLBind(ownerID)).all()
         var known = Known()
         for row in rows {
-            let key = key(title: try row.decode(column: "title", as: String.self),
-                          author: try row.decode(column: "author", as: String.self),
+            // `search_text` begins with the folded title and author (`SearchText.of`): no folding here.
+            let folded = try row.decode(column: "search_text", as: String.self).split(
+                separator: "\u{1F}", maxSplits: 2, omittingEmptySubsequences: false)
+            let key = Key(titleAuthor: folded.prefix(2).joined(separator: "\u{1F}"),
                           year: try row.decode(column: "published_year", as: Int.self))
             known.add(id: try row.decode(column: "id", as: Int.self), key: key,
                       isbn: try row.decode(column: "isbn", as: String?.self))
