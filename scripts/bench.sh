@@ -16,11 +16,13 @@ for tool in wrk sqlite3; do
   command -v $tool >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $tool >/dev/null; }
 done
 if [ -n "${BENCH_BIN:-}" ]; then
-  bin="$BENCH_BIN"   # an already built (release) binary
+  bin="$BENCH_BIN"   # an already built (release) binary; booktui beside it, else BENCH_BOOKTUI
 else
   swift build -c release --product book-server >/dev/null
+  swift build -c release --product booktui >/dev/null
   bin="$(swift build -c release --show-bin-path)/book-server"
 fi
+booktui="${BENCH_BOOKTUI:-$(dirname "$bin")/booktui}"
 work="$(mktemp -d /tmp/booktui-bench.XXXXXX)"
 trap 'kill ${server:-} ${storm:-} ${stub:-} 2>/dev/null || true; rm -rf "$work"' EXIT
 port=18181
@@ -99,6 +101,15 @@ measure() {  # label connections token path [wrk options...]
     "$(wrk -t$((connections < 2 ? 1 : 2)) -c"$connections" -d"${seconds}s" --timeout 10s --latency -H "Authorization: Bearer $bearer" "$@" "$base$path")"
 }
 
+# The file `booktui import` reads in the import case: 10,000 books, each with an ISBN-less title.
+python3 -c '
+import csv, sys
+w = csv.writer(open(sys.argv[1], "w", newline="", encoding="utf-8"))
+w.writerow(["title", "author", "published_year", "publisher", "pages", "notes"])
+for i in range(10000):
+    w.writerow([f"Imported {i:05d}", f"Writer {i % 500}", 1900 + i % 120, "Bench Press", 100 + i % 900, f"note {i}"])
+' "$work/import.csv"
+
 for db in $databases; do
   if [ $db = sqlite ]; then
     url="sqlite:$work/bench.sqlite"; target="$work/bench.sqlite"
@@ -134,6 +145,16 @@ for db in $databases; do
   user scanner 0
   read -r scanned scan_mean scan_p99 < <(python3 scripts/bench/scan_loop.py "$base" "$(token scanner)" 200)
   printf '%s\t%s\t%s\t%s\n' "$db" "$scanned" "$scan_mean" "$scan_p99" >>"$work/scan.tsv"
+  # `booktui import` of 10,000 books from a CSV file: 20 bulk requests of 500, each one transaction.
+  user importer 0
+  import_config="$work/booktui-$db"
+  mkdir -p "$import_config"
+  echo "$password" | HOME="$work" XDG_CONFIG_HOME="$import_config" "$booktui" login --server "$base" --username importer >/dev/null
+  import_start=$(date +%s.%N)
+  HOME="$work" XDG_CONFIG_HOME="$import_config" "$booktui" import --server "$base" "$work/import.csv" >"$work/import.out"
+  import_end=$(date +%s.%N)
+  grep -q "added:  10000" "$work/import.out" || { echo "import did not add 10,000 books" >&2; cat "$work/import.out" >&2; exit 1; }
+  printf '%s\t%s\t%s\n' "$db" "$import_start" "$import_end" >>"$work/import.tsv"
   # 60 parallel logins of 60 users (bcrypt at the default cost) while another user lists 50 books.
   BENCH_LOGIN_USERS=60 BENCH_LOGIN_PASSWORD=$password \
     wrk -t2 -c60 -d"${seconds}s" --timeout 10s -s scripts/bench/login.lua "$base/api/token/" >"$work/storm.txt" 2>&1 &
@@ -174,3 +195,9 @@ echo
 echo "| database | scan mode, per book (duplicate check + lookup + save, one client) | mean | p99 |"
 echo "|---|---|---|---|"
 while IFS=$'\t' read -r d n mean p99; do echo "| $d | $n books in a row | $mean ms | $p99 ms |"; done <"$work/scan.tsv"
+echo
+echo "| database | booktui import of 10,000 books (CSV, 20 bulk requests) | time | rate |"
+echo "|---|---|---|---|"
+while IFS=$'\t' read -r d t0 t1; do
+  python3 -c "import sys; s = float(sys.argv[2]) - float(sys.argv[1]); print(f'| {sys.argv[3]} | 10,000 books into an empty account | {s:.2f} s | {10000 / s:,.0f} books/s |')" "$t0" "$t1" "$d"
+done <"$work/import.tsv"

@@ -29,6 +29,15 @@ if ! dpkg-query -W -f='${Status}' docker-compose 2>/dev/null | grep -q "install 
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends docker-compose >/dev/null
 fi
 
+# LibreOffice's spreadsheet without a GUI: the import/export tests open our CSV export in it
+# (`soffice --headless --convert-to xlsx`). Without recommends it installs in well under a minute.
+if ! dpkg-query -W -f='${Status}' libreoffice-calc-nogui 2>/dev/null | grep -q "install ok installed"; then
+  echo "test-setup: installing libreoffice-calc-nogui"
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null
+fi
+
 # Python tools for the black-box tests (SMTP server, OpenID provider, pytest).
 if [ ! -x .venv/bin/pytest ] || [ Tests/requirements.txt -nt .venv/.installed ]; then
   python3 -m venv .venv

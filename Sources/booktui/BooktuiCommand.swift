@@ -72,7 +72,7 @@ struct BooktuiCommand: ParsableCommand {
         abstract: "A full-screen terminal client for the book catalogue.",
         discussion: "Without a subcommand, opens the full-screen app. Tokens live in $XDG_CONFIG_HOME/booktui/ (0600).",
         version: BookClientVersion.version,
-        subcommands: [Status.self, Logout.self, Login.self]
+        subcommands: [Status.self, Logout.self, Login.self, Export.self, Import.self]
     )
 
     @OptionGroup var options: ServerOptions

@@ -135,6 +135,8 @@ struct ScreenTests {
             #expect(list.help.contains { $0.key == key }, "\(key)")
         }
         #expect(g.text.contains("Keys: Books"))
+        // The script commands for files are named where users look for what booktui can do.
+        #expect(g.text.contains("booktui import") && g.text.contains("booktui export"))
         a.handle(.char("q"), size: (30, 100))
         #expect(a.top === list)
     }

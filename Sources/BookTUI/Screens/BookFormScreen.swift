@@ -86,26 +86,22 @@ final class BookFormScreen: Screen {
     /// The checks mirror the server's, so most mistakes are seen before saving.
     static func makeForm(_ b: Book?, publisher: String = "", available: Bool = false, isbnFirst: Bool = false) -> Form {
         func length(_ max: Int, required: Bool) -> (String) -> String? {
-            { v in
-                let t = v.trimmingCharacters(in: .whitespaces)
-                if t.count > max { return "\(t.count)/\(max) characters: too long" }
-                return nil
-            }
+            { v in BookRules.lengthProblem(v, max: max) }
         }
         var fields = [
-            Field("title", "Title", b?.title ?? "", validate: length(100, required: true)),
-            Field("author", "Author", b?.author ?? "", validate: length(50, required: true)),
+            Field("title", "Title", b?.title ?? "", validate: length(BookRules.titleMax, required: true)),
+            Field("author", "Author", b?.author ?? "", validate: length(BookRules.authorMax, required: true)),
             Field("published_year", "Year", b.map { String($0.publishedYear) } ?? "", validate: yearProblem),
             Field("is_available", "Available", toggle: b?.isAvailable ?? available),
             Field("isbn", "ISBN", b?.isbn ?? "") { v in v.trimmingCharacters(in: .whitespaces).isEmpty ? nil : ISBN.problem(v)?.message },
-            Field("publisher", "Publisher", b?.publisher ?? publisher, validate: length(100, required: false)),
+            Field("publisher", "Publisher", b?.publisher ?? publisher, validate: length(BookRules.publisherMax, required: false)),
             Field("pages", "Pages", b?.pages.map(String.init) ?? "") { v in
                 let t = v.trimmingCharacters(in: .whitespaces)
                 if t.isEmpty { return nil }
                 guard let n = Int(t) else { return "a whole number" }
-                return (1...100_000).contains(n) ? nil : "between 1 and 100000"
+                return BookRules.pagesProblem(n)
             },
-            Field("notes", "Notes", b?.notes ?? "", validate: length(10_000, required: false)),
+            Field("notes", "Notes", b?.notes ?? "", validate: length(BookRules.notesMax, required: false)),
         ]
         // Copy cataloguing starts from the number on the book: ISBN first, where the server can
         // look it up.
@@ -117,7 +113,7 @@ final class BookFormScreen: Screen {
         let t = v.trimmingCharacters(in: .whitespaces)
         if t.isEmpty { return nil }
         guard let y = Int(t) else { return "a year, like 1999" }
-        return (0...(thisYear + 1)).contains(y) ? nil : "between 0 and \(thisYear + 1)"
+        return BookRules.yearProblem(y)
     }
 
     var title: String { book == nil ? "Add a book" : "Edit book" }

@@ -43,7 +43,9 @@ public final class BookListScreen: Screen {
             if lookup { editing.append(("i", "scan ISBNs: look up and save a pile of books")) }
             editing += [("e / Enter", "edit the selected book"), ("d", "delete the selected book")]
         }
-        let rest: [Item] = [("p", "your profile"), ("L", "log out"), ("?", "this help"), ("q", "quit")]
+        let rest: [Item] = [("p", "your profile"), ("L", "log out"), ("?", "this help"), ("q", "quit"),
+                            ("booktui import", "in a shell: add books from a file (Goodreads, LibraryThing, Calibre, CSV, JSON)"),
+                            ("booktui export", "in a shell: every book as CSV or JSON (--format, --output)")]
         return moving + finding + editing + rest
     }
 
