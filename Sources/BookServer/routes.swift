@@ -26,6 +26,12 @@ func routes(_ app: Application) throws {
     try authenticated.grouped("books").register(collection: BookController())
     // Up to 500 books with their notes: more than the 1 MB other bodies may have.
     authenticated.on(.POST, "books", "bulk", body: .collect(maxSize: "8mb"), use: BookBulkController().create)
+    // Other methods would reach `books/:bookID` and answer 404 for a book "bulk": they answer 405
+    // (ErrorMiddleware), and are not advertised in `Allow`.
+    for method in [HTTPMethod.GET, .PUT, .PATCH, .DELETE] {
+        authenticated.on(method, "books", "bulk") { _ -> Response in throw Abort(.notFound) }
+            .userInfo[APIErrorMiddleware.refusedMethod] = true
+    }
     authenticated.get("profile", use: profile.show)
     authenticated.put("profile", use: profile.replace)
     authenticated.patch("profile", use: profile.update)

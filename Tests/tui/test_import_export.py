@@ -11,7 +11,7 @@ import time
 
 from conftest import BOOKTUI_BIN, STRONG_PASSWORD, signup, wait_until
 from seedharness import seed_server  # noqa: F401  (fixture)
-from tuiharness import booktui_cli
+from tuiharness import booktui_cli, login_with_cli, tui  # noqa: F401  (fixture)
 
 UNICODE_BOOKS = [
     {"title": "Wuthering Heights", "author": "Emily Brontë", "published_year": 1847, "is_available": True,
@@ -249,3 +249,18 @@ def test_import_and_export_against_the_seed_fall_back_to_one_post_a_book(seed_se
     rows = read_csv(exported.stdout.lstrip("\ufeff"))
     assert list(rows[0]) == ["id", "title", "author", "published_year", "is_available"]   # the seed's fields
     assert sorted(row["title"] for row in rows) == ["Brontë", "Dune"]
+
+
+def test_on_a_terminal_a_progress_bar_with_rate_and_time_left_and_ctrl_c(sqlite_server, tui, tmp_path):
+    api = signup(sqlite_server)
+    pane = tui(sqlite_server, 110, 20)
+    login_with_cli(pane, sqlite_server, api, STRONG_PASSWORD)
+    path = tmp_path / "tty.csv"
+    path.write_text("title,author,published_year\n" + "".join(f"Tty {i:05d},W {i % 40},{1950 + i % 50}\n"
+                                                            for i in range(20_000)), encoding="utf-8")
+    pane.run_booktui("import", str(path))
+    screen = pane.wait_for("rows", "/s", "s left", timeout=60)
+    assert "Importing" in screen and "/20000 rows" in screen, screen
+    pane.keys("C-c")
+    screen = pane.wait_for("Stopped by Ctrl-C after", timeout=60)
+    assert "Stopping after the current batch" in screen and "added:" in screen, screen

@@ -56,9 +56,12 @@ struct APIErrorMiddleware: AsyncMiddleware {
     }
 
     /// The methods the routes offer for this request's path (empty when the path is unknown).
+    /// Marks a route that only exists to refuse its method (405), so `Allow` leaves it out.
+    static let refusedMethod = "refusedMethod"
+
     private static func allowedMethods(_ request: Request) -> [String] {
         let parts = request.url.path.split(separator: "/").map(String.init)
-        let methods = request.application.routes.all.filter { route in
+        let matching = request.application.routes.all.filter { route in
             route.path.count == parts.count && zip(route.path, parts).allSatisfy { component, part in
                 switch component {
                 case .constant(let value): value == part
@@ -66,7 +69,11 @@ struct APIErrorMiddleware: AsyncMiddleware {
                 case .anything, .catchall: true
                 }
             }
-        }.map(\.method.rawValue)
+        }
+        // As the router does: a constant component wins over a parameter (`books/bulk` over `books/:bookID`).
+        let constants = { (route: Route) in route.path.filter { if case .constant = $0 { true } else { false } }.count }
+        let best = matching.map(constants).max() ?? 0
+        let methods = matching.filter { constants($0) == best && $0.userInfo[refusedMethod] == nil }.map(\.method.rawValue)
         return Array(Set(methods)).sorted()
     }
 
