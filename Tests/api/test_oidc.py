@@ -129,7 +129,7 @@ def server(provider, tmp_root):
 
 def test_auth_config_advertises_the_provider(server, provider):
     body = requests.get(server.url + "/api/auth/config/", timeout=10).json()
-    assert body["oidc"] == {"issuer": provider.issuer, "client_id": CLIENT_ID,
+    assert body["oidc"] == {"issuer": provider.issuer, "provider_name": "Keycloak", "client_id": CLIENT_ID,
                             "scopes": ["openid", "profile", "email"], "device_authorization": True}
     assert body["local"] is True
 
@@ -245,7 +245,7 @@ REFUSED = {
     "foreign issuer": dict(claims={"iss": "https://evil.example.org/realms/books"}),
     "expired": dict(expires_in=-120),
     "not valid yet": dict(claims={"nbf": int(time.time()) + 3600}),
-    "wrong audience": dict(claims={"aud": "another-api", "azp": "another-client"}),
+    "wrong audience": dict(claims={"aud": "another-api", "azp": "another-client", "client_id": "another-client"}),
     "key not in the JWKS": dict(key="foreign"),
     "unknown kid": dict(key="foreign", header={"kid": "kid-never-published"}),
 }
@@ -427,7 +427,7 @@ def test_token_verify_accepts_what_the_api_accepts(server, provider):
 
     assert verify(issue(provider)).status_code == 200
     for bad in (issue(provider, expires_in=-120), issue(provider, alg="none"),
-                issue(provider, claims={"aud": "another-api", "azp": "another-client"})):
+                issue(provider, claims={"aud": "another-api", "azp": "another-client", "client_id": "another-client"})):
         refused = verify(bad)
         assert refused.status_code == 401 and refused.json()["code"] == "token_not_valid", refused.text
 
