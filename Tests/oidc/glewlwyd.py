@@ -33,6 +33,8 @@ import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from harness import end_process
+
 GLEWLWYD = shutil.which("glewlwyd") or "/usr/bin/glewlwyd"
 SCHEMA = Path("/usr/share/dbconfig-common/data/glewlwyd/install/sqlite3")
 MODULES = Path("/usr/lib/glewlwyd")
@@ -158,13 +160,7 @@ class GlewlwydProcess:
 
     def stop(self):
         proc, self.proc = self.proc, None
-        if proc is not None and proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        end_process(proc)
         self.admin.close()
         if self._tmp is not None:
             self._tmp.cleanup()

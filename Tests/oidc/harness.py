@@ -49,6 +49,17 @@ def pkce_pair() -> tuple[str, str]:
     return verifier, base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
+def end_process(proc: subprocess.Popen | None):
+    """Terminates a child that is still running, killing it if it does not go within 5 s."""
+    if proc is not None and proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
 class ProviderProcess:
     """The provider as a real process on a free loopback port."""
 
@@ -133,13 +144,7 @@ class ProviderProcess:
 
     def stop(self):
         proc, self.proc = self.proc, None
-        if proc is not None and proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=5)
+        end_process(proc)
         if proc is not None and proc.stdout:
             proc.stdout.close()
         if self._stderr is not None:

@@ -42,7 +42,7 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
     public var email: String?
     public var given_name: String?
     public var family_name: String?
-    public var raw: [String: ClaimValue] = [:]
+    public var raw: [String: JSONValue] = [:]
 
     enum CodingKeys: String, CodingKey {
         case iss, sub, aud, azp, client_id, exp, nbf, iat, auth_time, jti, sid, preferred_username, email, given_name, family_name
@@ -76,14 +76,14 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
         email = try c.decodeIfPresent(String.self, forKey: .email)
         given_name = try c.decodeIfPresent(String.self, forKey: .given_name)
         family_name = try c.decodeIfPresent(String.self, forKey: .family_name)
-        raw = (try? [String: ClaimValue](from: decoder)) ?? [:]
+        raw = (try? [String: JSONValue](from: decoder)) ?? [:]
     }
 
     public func verify(using algorithm: some JWTAlgorithm) throws {}
 
     /// The union of the strings at each dotted path (`OIDC_ROLES_CLAIM`): what the policy sees.
     public func roles(paths: [String]) -> Set<String> {
-        Set(paths.flatMap { ClaimValue.lookup($0, in: raw)?.strings ?? [] })
+        Set(paths.flatMap { JSONValue.lookup($0, in: raw)?.strings ?? [] })
     }
 
     /// Whether the token names the user at all; when not, the profile comes from userinfo.
@@ -93,7 +93,7 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
 
     /// Fills the profile claims the token lacks from a userinfo answer of the same subject. A
     /// provider that has only `name` (glewlwyd) gets it as the first name.
-    public mutating func fillProfile(from info: [String: ClaimValue]) {
+    public mutating func fillProfile(from info: [String: JSONValue]) {
         guard info["sub"]?.string == sub else { return }
         preferred_username = preferred_username ?? info["preferred_username"]?.string
         email = email ?? info["email"]?.string

@@ -10,13 +10,13 @@ public actor UserinfoCache {
     /// Past this many subjects the cache starts afresh, so it cannot grow without bound.
     static let capacity = 10_000
 
-    private var entries: [String: (info: [String: ClaimValue], fetchedAt: Date)] = [:]
+    private var entries: [String: (info: [String: JSONValue], fetchedAt: Date)] = [:]
 
     public init() {}
 
     /// The userinfo claims for the token's subject: cached, or fetched with the token itself.
     public func info(for subject: String, token: String, endpoint: String, effects: OIDCEffects,
-                     logger: Logger) async -> [String: ClaimValue]? {
+                     logger: Logger) async -> [String: JSONValue]? {
         let now = effects.now()
         if let hit = entries[subject], now.timeIntervalSince(hit.fetchedAt) < Self.lifetime { return hit.info }
         do {
@@ -25,7 +25,7 @@ public actor UserinfoCache {
                 logger.warning("OIDC userinfo answered \(response.status)")
                 return nil
             }
-            let info = try JSONDecoder().decode([String: ClaimValue].self, from: response.body)
+            let info = try JSONDecoder().decode([String: JSONValue].self, from: response.body)
             guard info["sub"]?.string == subject else {
                 logger.warning("OIDC userinfo names another subject; ignored")
                 return nil
