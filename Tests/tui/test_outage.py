@@ -4,15 +4,21 @@ from conftest import STRONG_PASSWORD, signup
 from tuiharness import login_with_cli, tui  # noqa: F401  (fixture)
 
 
-def test_list_and_form_ride_out_a_server_restart(make_server, tui):
+def list_of(make_server, tui, *titles):
+    """A fresh server, a librarian with `titles`, and booktui showing them: (server, api, pane)."""
     server = make_server()
     api = signup(server)
-    for title in ("Outage One", "Outage Two"):
+    for title in titles:
         assert api.post("/api/books/", json={"title": title, "author": "A", "published_year": 2001}).status_code == 201
     pane = tui(server, 100, 30)
     login_with_cli(pane, server, api, STRONG_PASSWORD)
     pane.run_booktui()
-    pane.wait_for("Outage One", "Outage Two", "1–2 of 2")
+    pane.wait_for(*titles, f"1–{len(titles)} of {len(titles)}")
+    return server, api, pane
+
+
+def test_list_and_form_ride_out_a_server_restart(make_server, tui):
+    server, api, pane = list_of(make_server, tui, "Outage One", "Outage Two")
 
     server.stop()
     pane.keys("r")
@@ -40,13 +46,7 @@ def test_list_and_form_ride_out_a_server_restart(make_server, tui):
 
 
 def test_the_list_recovers_by_itself_when_the_server_returns(make_server, tui):
-    server = make_server()
-    api = signup(server)
-    assert api.post("/api/books/", json={"title": "Back Again", "author": "A", "published_year": 2001}).status_code == 201
-    pane = tui(server, 100, 30)
-    login_with_cli(pane, server, api, STRONG_PASSWORD)
-    pane.run_booktui()
-    pane.wait_for("Back Again", "1–1 of 1")
+    server, api, pane = list_of(make_server, tui, "Back Again")
     server.stop()
     pane.keys("r")
     pane.wait_for(f"Cannot reach {server.url}")
@@ -58,14 +58,7 @@ def test_the_list_recovers_by_itself_when_the_server_returns(make_server, tui):
 
 
 def test_searching_through_an_outage_keeps_every_letter_and_ctrl_l_retries(make_server, tui):
-    server = make_server()
-    api = signup(server)
-    for title in ("Rare Records", "Other Book"):
-        assert api.post("/api/books/", json={"title": title, "author": "A", "published_year": 2001}).status_code == 201
-    pane = tui(server, 100, 30)
-    login_with_cli(pane, server, api, STRONG_PASSWORD)
-    pane.run_booktui()
-    pane.wait_for("Rare Records", "1–2 of 2")
+    server, api, pane = list_of(make_server, tui, "Rare Records", "Other Book")
     server.stop()
     pane.keys("r")
     pane.wait_for(f"Cannot reach {server.url}", "r retries now")
