@@ -61,7 +61,8 @@ public func configure(_ app: Application) async throws {
     // services
     app.passwords.use(.bcrypt(cost: config.passwordHashCost))
     app.dummyPasswordHash = try app.password.hash(UUID().uuidString)
-    await app.usePasswordHasher(PasswordHasherPool(hasher: app.password.sync, environment: ProcessInfo.processInfo.environment))
+    await app.usePasswordHasher(PasswordHasherPool(
+        hasher: app.password.sync, threads: config.passwordHashThreads, queue: config.passwordHashQueue))
     app.localTokens = await LocalTokens(
         secret: config.secretKey, accessLifetime: config.accessTokenLifetime, refreshLifetime: config.refreshTokenLifetime)
     app.oneTimeTokens = OneTimeTokens(secret: config.secretKey, lifetime: config.oneTimeTokenLifetime)

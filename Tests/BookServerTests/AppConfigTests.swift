@@ -59,6 +59,10 @@ import Vapor
         for bad in ["3", "32", "twelve"] {
             #expect(throws: ConfigError.self) { try AppConfig.load(["PASSWORD_HASH_COST": bad], environment: .testing) }
         }
+        let pool = try AppConfig.load(["PASSWORD_HASH_THREADS": "3"], environment: .testing)
+        #expect(pool.passwordHashThreads == 3 && pool.passwordHashQueue == 24)
+        #expect(try AppConfig.load(["PASSWORD_HASH_QUEUE": "0"], environment: .testing).passwordHashQueue == 0)
+        #expect(throws: ConfigError.self) { try AppConfig.load(["PASSWORD_HASH_THREADS": "0"], environment: .testing) }
         let smtp = try AppConfig.load(["SMTP_HOST": "relay.example", "SMTP_CA_FILE": "/etc/relay-ca.pem"], environment: .testing).smtp
         #expect(smtp?.caFile == "/etc/relay-ca.pem")
         #expect(try AppConfig.load(["SMTP_HOST": "relay.example", "SMTP_CA_FILE": ""], environment: .testing).smtp?.caFile == nil)

@@ -35,13 +35,6 @@ public final class PasswordHasherPool: Sendable {
         pool.start()
     }
 
-    /// From `PASSWORD_HASH_THREADS` and `PASSWORD_HASH_QUEUE`.
-    public convenience init(hasher: any PasswordHasher, environment: [String: String]) {
-        let threads = Int(environment["PASSWORD_HASH_THREADS"] ?? "") ?? max(1, System.coreCount / 2)
-        let queue = Int(environment["PASSWORD_HASH_QUEUE"] ?? "") ?? 8 * max(1, threads)
-        self.init(hasher: hasher, threads: threads, queue: queue)
-    }
-
     public func shutdown() async throws { try await pool.shutdownGracefully() }
 
     public func hash(_ password: String) async throws -> String {

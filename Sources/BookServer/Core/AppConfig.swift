@@ -68,6 +68,10 @@ public struct AppConfig: Sendable {
     public var lookup: ISBNLookup.Settings?
     /// bcrypt's cost for new password hashes (`PASSWORD_HASH_COST`, 4–31; 12 by default).
     public var passwordHashCost = 12
+    /// Threads that hash passwords, apart from the event loops (`PASSWORD_HASH_THREADS`; half the cores).
+    public var passwordHashThreads = max(1, System.coreCount / 2)
+    /// Hashes that may wait for a thread before logins answer 503 (`PASSWORD_HASH_QUEUE`; 8 per thread).
+    public var passwordHashQueue = 8 * max(1, System.coreCount / 2)
 
     /// Reads the configuration; throws naming the first variable that is missing or wrong.
     public static func load(_ env: [String: String], environment: Environment) throws -> AppConfig {
@@ -205,6 +209,16 @@ public struct AppConfig: Sendable {
             throw ConfigError(variable: "PASSWORD_HASH_COST", problem: "must be a bcrypt cost from 4 to 31, got \"\(costRaw)\"")
         }
         config.passwordHashCost = cost
+        let threadsRaw = string("PASSWORD_HASH_THREADS") ?? String(config.passwordHashThreads)
+        guard let threads = Int(threadsRaw), threads >= 1 else {
+            throw ConfigError(variable: "PASSWORD_HASH_THREADS", problem: "must be a whole number of threads, at least 1, got \"\(threadsRaw)\"")
+        }
+        config.passwordHashThreads = threads
+        let queueRaw = string("PASSWORD_HASH_QUEUE") ?? String(8 * threads)
+        guard let queue = Int(queueRaw), queue >= 0 else {
+            throw ConfigError(variable: "PASSWORD_HASH_QUEUE", problem: "must be a whole number of waiting hashes (0 or more), got \"\(queueRaw)\"")
+        }
+        config.passwordHashQueue = queue
         return config
     }
 
