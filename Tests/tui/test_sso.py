@@ -190,11 +190,27 @@ def test_a_session_ended_elsewhere_is_reported_and_the_tokens_still_wiped(sso_se
                           data={"client_id": "booktui", "refresh_token": saved["refresh"]})
     assert ended.status_code == 204, ended.text
     r = run(xdg, sso_server, "logout")
+    # Nothing is left at the provider, so nothing is asked of the user and the exit status is 0.
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "✗ Keycloak session ended everywhere: the provider refused" in r.stdout, r.stdout
-    assert "--browser-logout" in r.stdout
-    assert "✓ local tokens deleted" in r.stdout and "Logged out locally; some steps failed" in r.stdout
+    assert "– Keycloak session ended everywhere: the provider had already ended it (signed out elsewhere)" in r.stdout, r.stdout
+    assert "✓ local tokens deleted" in r.stdout and "Keycloak's logout page" not in r.stdout
     assert tokens_of(xdg, sso_server) is None
+
+
+def test_a_provider_session_that_could_not_be_ended_fails_the_logout_and_offers_its_page(sso_server, provider, xdg):
+    device_sign_in(xdg, sso_server, "librarian1")
+    saved = tokens_of(xdg, sso_server)
+    # The provider will not take the refresh token booktui holds (here: one it never issued), while
+    # the session and its access token live on.
+    store = xdg / "booktui" / "tokens.json"
+    store.write_text(store.read_text().replace(saved["refresh"], "a-refresh-token-the-provider-never-issued"))
+    r = run(xdg, sso_server, "logout")
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "✗ Keycloak session ended everywhere: the provider refused" in r.stdout, r.stdout
+    assert "Keycloak's logout page: " in r.stdout and "id_token_hint=" in r.stdout   # where to end it
+    assert "Logged out locally; some steps failed" in r.stdout
+    assert tokens_of(xdg, sso_server) is None
+    assert provider_refresh(provider, saved["refresh"]).status_code == 200    # the session indeed remains
 
 
 def test_status_after_the_session_ended_elsewhere_signs_out(sso_server, provider, xdg):

@@ -15,6 +15,8 @@ public struct SignOutStep: Sendable, Equatable {
     public enum Outcome: Sendable, Equatable { case done, failed(String), skipped(String) }
     public var name: String
     public var outcome: Outcome
+    /// The step that ends the provider's session (RP logout with the refresh token).
+    public static let providerSessionStep = "Keycloak session ended everywhere"
 
     /// One line for a screen or a terminal.
     public var line: String {
@@ -34,6 +36,10 @@ public struct SignOutReport: Sendable, Equatable {
     /// The standard RP-initiated logout URL, when asked for (to open in a browser).
     public var browserLogoutURL: String?
     public var allDone: Bool { steps.allSatisfy { if case .failed = $0.outcome { return false }; return true } }
+    /// Whether the provider's single sign-on session may still be alive: ending it failed.
+    public var providerSessionMayRemain: Bool {
+        steps.contains { if case .failed = $0.outcome { return $0.name == SignOutStep.providerSessionStep }; return false }
+    }
 }
 
 extension BookClient {
@@ -123,7 +129,7 @@ extension BookClient {
     /// this from public clients; a provider that refuses it is reported, not fatal).
     func endProviderSession(_ t: StoredSession, _ info: OIDCSessionInfo, _ provider: ProviderMetadata?,
                             _ discoveryProblem: String) async -> SignOutStep {
-        let name = "Keycloak session ended everywhere"
+        let name = SignOutStep.providerSessionStep
         guard let provider else { return SignOutStep(name: name, outcome: .failed(discoveryProblem)) }
         guard let end = provider.endSessionEndpoint else {
             return SignOutStep(name: name, outcome: .skipped("the provider has no end-session endpoint"))
@@ -132,6 +138,12 @@ extension BookClient {
             let r = try await absolute("POST", end, form: ["client_id": info.clientId, "refresh_token": t.refresh])
             if (200...299).contains(r.status) { return SignOutStep(name: name, outcome: .done) }
             let e = Self.oauthError(r)
+            // A refused refresh token may mean the session already ended (signed out elsewhere):
+            // then the provider refuses the access token at userinfo too, and nothing remains.
+            if e.code == "invalid_grant", let userinfo = provider.userinfoEndpoint,
+               let probe = try? await absolute("GET", userinfo, bearer: t.access), probe.status == 401 {
+                return SignOutStep(name: name, outcome: .skipped("the provider had already ended it (signed out elsewhere)"))
+            }
             return SignOutStep(name: name, outcome: .failed("the provider refused (\(e.code)\(e.description.isEmpty ? "" : ": " + e.description)); "
                                + "use --browser-logout to end it in a browser"))
         } catch {

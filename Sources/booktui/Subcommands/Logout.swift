@@ -1,5 +1,6 @@
 import ArgumentParser
 import BookClient
+import BookTUI
 import Foundation
 
 extension BooktuiCommand {
@@ -22,6 +23,13 @@ extension BooktuiCommand {
         @Flag(name: .long, help: "Also print the Keycloak logout page URL (RP-initiated logout) to open in a browser.")
         var browserLogout = false
 
+        /// `url` as an OSC 8 hyperlink on a terminal (the address stays the visible text, so it
+        /// can be copied where links are not clickable); plain when piped or when it holds controls.
+        static func link(_ url: String, onTerminal: Bool) -> String {
+            guard onTerminal, !url.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return url }
+            return "\u{1B}]8;;\(url)\u{1B}\\\(url)\u{1B}]8;;\u{1B}\\"
+        }
+
         func validate() throws {
             if localOnly && keepKeycloakSession { throw ValidationError("--local-only and --keep-keycloak-session exclude each other") }
         }
@@ -30,7 +38,8 @@ extension BooktuiCommand {
             bootstrapLogging()
             let (client, _) = try options.makeClient(remember: false)
             let strength: SignOutStrength = localOnly ? .local : keepKeycloakSession ? .revoke : .everywhere
-            let wantURL = browserLogout
+            // The logout page is also what is left when the provider's session could not be ended.
+            let wantURL = browserLogout || strength == .everywhere
             let r = try blocking { await client.signOut(strength, browserLogout: wantURL) }
             guard r.wasSignedIn else {
                 print("Not signed in to \(client.server).")
@@ -47,8 +56,17 @@ extension BooktuiCommand {
             }
             print("Signing out of \(client.server)\(r.viaSSO ? " (signed in via Keycloak)" : ""):")
             for step in r.steps { print("  " + step.line) }
-            if let url = r.browserLogoutURL { print("Keycloak's logout page: \(url)") }
+            let remains = r.providerSessionMayRemain
+            if let url = r.browserLogoutURL, browserLogout || remains {
+                print("Keycloak's logout page: \(Self.link(url, onTerminal: isatty(1) != 0))")
+                if remains, isatty(1) != 0, let code = QRCode(url) {
+                    print("Open it to end the session there, or scan this with a phone:")
+                    for line in code.halfBlockLines() { print("  " + line) }
+                }
+            }
             print(r.allDone ? "Logged out." : "Logged out locally; some steps failed (see above).")
+            // Scripts must know: the single sign-on session may still let others in as this user.
+            if remains { throw ExitCode(1) }
         }
     }
 
