@@ -81,6 +81,7 @@ public func configure(_ app: Application) async throws {
 
     // commands
     app.asyncCommands.use(RolesCommand(), as: "roles")
+    app.asyncCommands.use(ImportDjangoCommand(), as: "import-django")
     app.lifecycle.use(ServeLifecycle())
 
     // routes

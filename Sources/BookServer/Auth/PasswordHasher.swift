@@ -42,10 +42,16 @@ public final class PasswordHasherPool: Sendable {
         return try await run { try hasher.hash(password) }
     }
 
-    /// Whether `password` matches `digest`; false for a digest that is not a hash at all.
+    /// Whether `password` matches `digest`; false for a digest that is not a hash at all, or
+    /// Django's unusable password. A Django PBKDF2 hash (from `import-django`) is checked as
+    /// Django checks it.
     public func verify(_ password: String, created digest: String) async throws -> Bool {
         let hasher = self.hasher
-        return try await run { (try? hasher.verify(password, created: digest)) ?? false }
+        return try await run {
+            if DjangoPassword.isUnusable(digest) { return false }
+            if DjangoPassword.isDjangoHash(digest) { return DjangoPassword.verify(password, digest: digest) }
+            return (try? hasher.verify(password, created: digest)) ?? false
+        }
     }
 
     private func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {

@@ -38,6 +38,10 @@ struct TokenController: RouteCollection {
             throw APIError(.unauthorized, "No active account found with the given credentials")
         }
         try await limiter.reset(username: name, address: address)
+        if DjangoPassword.isDjangoHash(user.passwordHash) {
+            // Kept from the seed's database: our own hash from the first login on.
+            user.passwordHash = try await req.passwordHasher.hash(secret)
+        }
         user.lastLogin = Date()
         try await user.save(on: req.db)
         return try await LocalAccounts.issuePair(for: user, req)

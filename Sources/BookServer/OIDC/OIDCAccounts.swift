@@ -16,6 +16,13 @@ enum OIDCAccounts {
             try await update(user, from: claims, on: db)
             return user
         }
+        if let user = try await imported(for: claims, on: db) {
+            user.oidcSubject = subject
+            user.authSource = "oidc"
+            user.passwordHash = ""
+            try await update(user, from: claims, on: db)
+            return user
+        }
         let user = User(
             username: try await freeUsername(for: desiredUsername(claims, subject: subject), on: db),
             email: claims.email?.lowercased() ?? "", passwordHash: "", isActive: true, authSource: "oidc")
@@ -32,6 +39,17 @@ enum OIDCAccounts {
             return existing
         }
         return user
+    }
+
+    /// A record `import-django` made for one of the seed's Keycloak users (mozilla-django-oidc gave
+    /// it an unusable password, which nothing but the import writes here), with the token's
+    /// address, verified by the provider: the first sign-in takes it over, books and all.
+    static func imported(for claims: AccessTokenClaims, on db: any Database) async throws -> User? {
+        guard claims.email_verified == true, let email = claims.email?.lowercased(), !email.isEmpty else { return nil }
+        let candidates = try await User.query(on: db).filter(\.$email == email).filter(\.$authSource == "local")
+            .filter(\.$oidcSubject == nil).all()
+        let unlinked = candidates.filter { DjangoPassword.isUnusable($0.passwordHash) }
+        return unlinked.count == 1 ? unlinked[0] : nil
     }
 
     static func find(subject: String, on db: any Database) async throws -> User? {

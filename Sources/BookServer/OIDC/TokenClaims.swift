@@ -40,12 +40,16 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
     public var sid: String?
     public var preferred_username: String?
     public var email: String?
+    /// Whether the provider checked that the user owns `email`: only then may a first sign-in
+    /// take over an account imported from the seed (`import-django`) with that address.
+    public var email_verified: Bool?
     public var given_name: String?
     public var family_name: String?
     public var raw: [String: JSONValue] = [:]
 
     enum CodingKeys: String, CodingKey {
-        case iss, sub, aud, azp, client_id, exp, nbf, iat, auth_time, jti, sid, preferred_username, email, given_name, family_name
+        case iss, sub, aud, azp, client_id, exp, nbf, iat, auth_time, jti, sid, preferred_username, email, email_verified
+        case given_name, family_name
     }
 
     public init(iss: String? = nil, sub: String? = nil, aud: Audience? = nil, azp: String? = nil,
@@ -74,6 +78,7 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
         sid = try c.decodeIfPresent(String.self, forKey: .sid)
         preferred_username = try c.decodeIfPresent(String.self, forKey: .preferred_username)
         email = try c.decodeIfPresent(String.self, forKey: .email)
+        email_verified = try? c.decodeIfPresent(Bool.self, forKey: .email_verified)
         given_name = try c.decodeIfPresent(String.self, forKey: .given_name)
         family_name = try c.decodeIfPresent(String.self, forKey: .family_name)
         raw = (try? [String: JSONValue](from: decoder)) ?? [:]
@@ -96,7 +101,10 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
     public mutating func fillProfile(from info: [String: JSONValue]) {
         guard info["sub"]?.string == sub else { return }
         preferred_username = preferred_username ?? info["preferred_username"]?.string
-        email = email ?? info["email"]?.string
+        if email == nil, let address = info["email"]?.string {
+            email = address
+            email_verified = info["email_verified"] == .bool(true)
+        }
         if given_name == nil, family_name == nil, info["given_name"] == nil, info["family_name"] == nil {
             given_name = info["name"]?.string
         }

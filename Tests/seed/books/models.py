@@ -1,10 +1,5 @@
-from django.conf import settings
-from django.db import models
+from .fields import SeedBook
 
 
-class Book(models.Model):
-    title = models.CharField(max_length=100)
-    author = models.CharField(max_length=50)
-    published_year = models.IntegerField()
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="books")
-    is_available = models.BooleanField(default=False)
+class Book(SeedBook):
+    pass

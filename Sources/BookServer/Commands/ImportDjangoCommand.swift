@@ -1,0 +1,153 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// `book-server import-django FILE [--dry-run]`: a seed deployment's users and books, from
+/// `python manage.py dumpdata auth.user myapp.books --indent 2`. Users keep their passwords (the
+/// Django hash is kept and checked at login, then replaced by ours), their names, whether they are
+/// active, when they joined and last logged in; books keep their owner and availability. Run twice,
+/// it updates and adds nothing twice: users match by username, books by owner, title, author and
+/// year. See docs/migrating-from-django.md.
+struct ImportDjangoCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "file", help: "The output of: python manage.py dumpdata auth.user myapp.books --indent 2")
+        var file: String
+        @Flag(name: "dry-run", help: "Report what would be done; change nothing")
+        var dryRun: Bool
+    }
+
+    var help: String { "Import a seed (Django) deployment's users and books from its dumpdata JSON" }
+
+    struct Failure: Error, CustomStringConvertible { var description: String }
+
+    struct DumpUser {
+        var pk: Int, username: String, email: String, firstName: String, lastName: String
+        var password: String, isActive: Bool, dateJoined: Date?, lastLogin: Date?
+    }
+    struct DumpBook { var owner: Int, title: String, author: String, year: Int, available: Bool }
+    struct Dump { var users: [DumpUser], books: [DumpBook], skipped: [String: Int] }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let dump = try Self.read(URL(fileURLWithPath: signature.file))
+        let (users, books) = (dump.users, dump.books)
+        let db = context.application.db
+        let roles = context.application.config.defaultRoles
+        var created = 0, updated = 0, booksAdded = 0, booksThere = 0
+        var refused: [String] = []
+        var ids: [Int: Int] = [:]                               // Django user pk -> our id
+        for u in users {
+            let existing = try await User.find(username: u.username, on: db)
+            if existing == nil { created += 1 } else { updated += 1 }
+            if signature.dryRun { ids[u.pk] = existing?.id ?? -u.pk; continue }
+            let user = existing ?? User(username: u.username, email: u.email, passwordHash: u.password, isActive: u.isActive)
+            user.email = u.email.lowercased()
+            user.firstName = u.firstName
+            user.lastName = u.lastName
+            user.isActive = u.isActive
+            user.lastLogin = u.lastLogin
+            // An imported hash is replaced at first login; once replaced, a second run keeps ours.
+            if existing == nil || DjangoPassword.isDjangoHash(user.passwordHash) || DjangoPassword.isUnusable(user.passwordHash) {
+                user.passwordHash = u.password
+            }
+            do {
+                try await db.transaction { db in
+                    try await user.save(on: db)
+                    if existing == nil { for role in roles { try await UserRole(userID: user.requireID(), role: role).create(on: db) } }
+                    if let joined = u.dateJoined {
+                        try await User.query(on: db).filter(\.$id == user.requireID()).set(\.$dateJoined, to: joined).update()
+                    }
+                }
+                ids[u.pk] = try user.requireID()
+            } catch let error as any DatabaseError where error.isConstraintFailure {
+                refused.append("user \(u.username) (pk \(u.pk)): its e-mail address \(u.email) belongs to another account here")
+                if existing == nil { created -= 1 } else { updated -= 1 }
+            }
+        }
+        for b in books {
+            guard let owner = ids[b.owner] else {
+                refused.append("book “\(b.title)”: its owner (user pk \(b.owner)) is not in the file or was refused")
+                continue
+            }
+            let there = owner > 0 ? try await Book.query(on: db).filter(\.$owner.$id == owner).filter(\.$title == b.title)
+                .filter(\.$author == b.author).filter(\.$publishedYear == b.year).first() : nil
+            if let there {
+                booksThere += 1
+                if !signature.dryRun && there.isAvailable != b.available { there.isAvailable = b.available; try await there.save(on: db) }
+                continue
+            }
+            booksAdded += 1
+            if signature.dryRun { continue }
+            let book = Book()
+            book.$owner.id = owner
+            book.title = b.title
+            book.author = b.author
+            book.publishedYear = b.year
+            book.isAvailable = b.available
+            book.refreshSearchText()
+            try await book.create(on: db)
+        }
+        let verb = signature.dryRun ? "Would import" : "Imported"
+        let usersRefused = users.count - created - updated, booksRefused = books.count - booksAdded - booksThere
+        func refusedPart(_ n: Int) -> String { n > 0 ? ", \(n) refused" : "" }
+        context.console.print("\(verb) \(users.count) users (\(created) new, \(updated) updated\(refusedPart(usersRefused))) and "
+                              + "\(books.count) books (\(booksAdded) new, \(booksThere) already there\(refusedPart(booksRefused))) "
+                              + "from \(signature.file).")
+        for (model, count) in dump.skipped.sorted(by: { $0.key < $1.key }) {
+            context.console.print("Skipped \(count) \(model) records: not users or books (sessions and tokens do not carry over).")
+        }
+        for line in refused { context.console.print("Refused: " + line) }
+        if !refused.isEmpty { throw Failure(description: "\(refused.count) records refused (see above)") }
+    }
+
+    /// The users and books of a dumpdata file, or an error saying why it is not one.
+    static func read(_ url: URL) throws -> Dump {
+        guard let data = try? Data(contentsOf: url) else { throw Failure(description: "cannot read \(url.path)") }
+        guard let records = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else {
+            throw Failure(description: "\(url.path) is not a dumpdata file: expected a JSON array of {model, pk, fields} records")
+        }
+        var users: [DumpUser] = [], books: [DumpBook] = []
+        var skipped: [String: Int] = [:]
+        for (i, r) in records.enumerated() {
+            guard let model = r["model"] as? String, r["pk"] != nil, let f = r["fields"] as? [String: Any] else {
+                throw Failure(description: "record \(i + 1) has no model, pk and fields: not a dumpdata file")
+            }
+            let isUser = model == "auth.user", isBook = bookModels.contains(model.split(separator: ".").last.map(String.init) ?? "")
+            guard !isUser && !isBook else {
+                guard let pk = r["pk"] as? Int else { throw Failure(description: "\(model) record \(i + 1) has a pk that is not a number") }
+                try isUser ? users.append(user(pk: pk, f, i)) : books.append(book(pk: pk, f, i))
+                continue
+            }
+            skipped[model, default: 0] += 1
+        }
+        guard !users.isEmpty else { throw Failure(description: "\(url.path) holds no auth.user records: not a dump of the seed's users") }
+        return Dump(users: users, books: books, skipped: skipped)
+    }
+
+    static func user(pk: Int, _ f: [String: Any], _ i: Int) throws -> DumpUser {
+        guard let name = f["username"] as? String, let password = f["password"] as? String else {
+            throw Failure(description: "user record \(i + 1) (pk \(pk)) has no username or password")
+        }
+        return DumpUser(pk: pk, username: name, email: f["email"] as? String ?? "",
+                        firstName: f["first_name"] as? String ?? "", lastName: f["last_name"] as? String ?? "",
+                        password: password.isEmpty ? "!" : password, isActive: f["is_active"] as? Bool ?? true,
+                        dateJoined: date(f["date_joined"]), lastLogin: date(f["last_login"]))
+    }
+
+    static func book(pk: Int, _ f: [String: Any], _ i: Int) throws -> DumpBook {
+        guard let title = f["title"] as? String, let author = f["author"] as? String,
+              let year = f["published_year"] as? Int, let owner = f["user"] as? Int else {
+            throw Failure(description: "book record \(i + 1) (pk \(pk)) lacks title, author, published_year or user")
+        }
+        return DumpBook(owner: owner, title: title, author: author, year: year, available: f["is_available"] as? Bool ?? false)
+    }
+
+    /// Django writes `2024-05-01T10:00:00.123Z`, or without the fraction when it is zero.
+    static func date(_ value: Any?) -> Date? {
+        guard let text = value as? String else { return nil }
+        return (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
+            ?? (try? Date.ISO8601FormatStyle().parse(text))
+    }
+
+    /// The seed keeps books in `myapp.books`; a copy of its app under another label still counts.
+    static let bookModels: Set<String> = ["books", "book"]
+}
