@@ -222,6 +222,56 @@ def test_first_call_provisions_and_later_calls_update_the_user(server, provider)
     assert same.status_code == 200, same.text
 
 
+def seed_dump(tmp: Path, *users: tuple[str, str, str]) -> Path:
+    """A `dumpdata auth.user myapp.books` file: (username, e-mail, book title) per user, each with
+    the unusable password mozilla-django-oidc gives the Keycloak users it makes."""
+    records = []
+    for pk, (name, address, title) in enumerate(users, start=1):
+        records.append({"model": "auth.user", "pk": pk, "fields": {
+            "username": name, "email": address, "password": "!" + unique_name(), "is_active": True,
+            "first_name": "", "last_name": "", "date_joined": "2023-01-02T03:04:05Z", "last_login": None}})
+        records.append({"model": "myapp.books", "pk": pk, "fields": {
+            "title": title, "author": "Seed Author", "published_year": 2001, "user": pk, "is_available": True}})
+    path = tmp / "dump.json"
+    path.write_text(json.dumps(records))
+    return path
+
+
+def titles(api: Api, token: str) -> list[str]:
+    return sorted(b["title"] for b in api.get("/api/books/", token=token).json())
+
+
+def test_the_seeds_keycloak_users_are_linked_by_verified_e_mail(server, provider, tmp_path):
+    # mozilla-django-oidc names its users after a hash of the address; the provider does not.
+    before, after = unique_name("kcseed"), unique_name("kcseed")
+    dump = seed_dump(tmp_path, (unique_name("h"), f"{before}@sso.example.org", "Before Import"))
+    api = Api(server.url)
+
+    # An SSO account that exists before the import gets its seed books: the import links it.
+    early = issue(provider, claims={"sub": "early-" + before, "preferred_username": before,
+                                    "email": f"{before}@sso.example.org", "email_verified": True})
+    assert titles(api, early) == []
+    out = server.command("import-django", str(dump))
+    assert "(0 new, 1 updated) and 1 books (1 new, 0 already there)" in out.stdout, out.stdout
+    assert titles(api, early) == ["Before Import"]
+
+    # An imported record waits for the first sign-in with its address, if the provider verified it.
+    server.command("import-django", str(seed_dump(tmp_path, (unique_name("h"), f"{after}@sso.example.org", "After Import"))))
+    unverified = issue(provider, claims={"sub": "unverified-" + after, "preferred_username": after + "u",
+                                         "email": f"{after}@sso.example.org", "email_verified": False})
+    assert titles(api, unverified) == []
+    verified = issue(provider, claims={"sub": "verified-" + after, "preferred_username": after,
+                                       "email": f"{after}@sso.example.org", "email_verified": True})
+    assert titles(api, verified) == ["After Import"]
+    profile = api.get("/api/profile/", token=verified).json()
+    assert (profile["username"], profile["auth_source"]) == (after, "oidc")
+    assert profile["date_joined"].startswith("2023-01-02")
+    # Linked once: another subject with the same address gets an account of its own.
+    other = issue(provider, claims={"sub": "other-" + after, "preferred_username": after + "o",
+                                    "email": f"{after}@sso.example.org", "email_verified": True})
+    assert titles(api, other) == []
+
+
 def test_a_provider_username_taken_by_a_local_account_is_suffixed(server, provider):
     local = signup(server)
     sub = "clash-" + unique_name()

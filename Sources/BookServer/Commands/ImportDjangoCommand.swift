@@ -36,15 +36,20 @@ struct ImportDjangoCommand: AsyncCommand {
         var refused: [String] = []
         var ids: [Int: Int] = [:]                               // Django user pk -> our id
         for u in users {
-            let existing = try await User.find(username: u.username, on: db)
+            let existing = try await Self.match(u, on: db)
             if existing == nil { created += 1 } else { updated += 1 }
             if signature.dryRun { ids[u.pk] = existing?.id ?? -u.pk; continue }
+            if let existing, existing.authSource != "local" {
+                // An SSO account here already: the provider keeps its profile, the books go to it.
+                ids[u.pk] = try existing.requireID()
+                continue
+            }
             let user = existing ?? User(username: u.username, email: u.email, passwordHash: u.password, isActive: u.isActive)
             user.email = u.email.lowercased()
             user.firstName = u.firstName
             user.lastName = u.lastName
             user.isActive = u.isActive
-            user.lastLogin = u.lastLogin
+            if let last = u.lastLogin, user.lastLogin.map({ $0 < last }) ?? true { user.lastLogin = last }
             // An imported hash is replaced at first login; once replaced, a second run keeps ours.
             if existing == nil || DjangoPassword.isDjangoHash(user.passwordHash) || DjangoPassword.isUnusable(user.passwordHash) {
                 user.passwordHash = u.password
@@ -97,6 +102,15 @@ struct ImportDjangoCommand: AsyncCommand {
         }
         for line in refused { context.console.print("Refused: " + line) }
         if !refused.isEmpty { throw Failure(description: "\(refused.count) records refused (see above)") }
+    }
+
+    /// The account here that a seed user is: the same username, or for one of the seed's
+    /// Keycloak users (an unusable password) the SSO account here with the same e-mail address,
+    /// whichever came first, the first sign-in or the import.
+    static func match(_ u: DumpUser, on db: any Database) async throws -> User? {
+        if let same = try await User.find(username: u.username, on: db) { return same }
+        guard DjangoPassword.isUnusable(u.password), !u.email.isEmpty else { return nil }
+        return try await User.query(on: db).filter(\.$email == u.email.lowercased()).filter(\.$authSource == "oidc").first()
     }
 
     /// The users and books of a dumpdata file, or an error saying why it is not one.
