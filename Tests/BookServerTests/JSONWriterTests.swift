@@ -50,6 +50,14 @@ import Testing
         }
     }
 
+    @Test func integersAsTheEncoderWritesThem() throws {
+        for value in [0, 7, -7, 10, 99, 100, -100, 1965, 1_234_567_890, Int.max, Int.min] {
+            var json = JSONWriter(capacity: 4)
+            json.int(value)
+            #expect(text(json) == String(value))
+        }
+    }
+
     @Test func datesAsTheEncoderWritesThem() throws {
         for date in Self.dates {
             var json = JSONWriter(capacity: 4)

@@ -68,14 +68,15 @@ enum BookQueries {
     static func list(_ filter: Filter, range: Range<Int>? = nil, on db: any Database) async throws -> [BookDTO] {
         let query = filter.order(filter.restrict(try sql(db).select().columns(columns).from("books")))
         if let range { query.offset(range.lowerBound).limit(range.count) }
-        return try await query.all().map(BookDTO.init(row:))
+        return try await BookRows.fetch(query, on: db)
     }
 
     /// One of the owner's books; someone else's is indistinguishable from a missing one.
     static func one(id: Int, ownerID: Int, on db: any Database) async throws -> BookDTO? {
-        try await sql(db).select().columns(columns).from("books")
+        let query = try sql(db).select().columns(columns).from("books")
             .where(SQLColumn("id"), .equal, SQLBind(id)).where(SQLColumn("user_id"), .equal, SQLBind(ownerID))
-            .limit(1).first().map(BookDTO.init(row:))
+            .limit(1)
+        return try await BookRows.fetch(query, on: db).first
     }
 }
 

@@ -51,7 +51,7 @@ struct JSONWriter {
 
     mutating func null() { buffer.writeStaticString("null"); first = false }
     mutating func bool(_ value: Bool) { buffer.writeStaticString(value ? "true" : "false"); first = false }
-    mutating func int(_ value: Int) { buffer.writeString(String(value)); first = false }
+    mutating func int(_ value: Int) { digits(value, 1); first = false }
     mutating func int(_ value: Int?) { if let value { int(value) } else { null() } }
     mutating func string(_ value: String?) { if let value { string(value) } else { null() } }
     mutating func date(_ value: Date?) { if let value { date(value) } else { null() } }
@@ -116,10 +116,20 @@ struct JSONWriter {
         first = false
     }
 
+    /// `value` in decimal, zero-padded to `width` digits, without making a `String` of it.
     private mutating func digits(_ value: Int, _ width: Int) {
-        let text = String(value)
-        for _ in text.utf8.count..<max(width, text.utf8.count) { buffer.writeInteger(UInt8(ascii: "0")) }
-        buffer.writeString(text)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { text in
+            var start = text.count
+            var rest = value.magnitude
+            repeat {
+                start -= 1
+                text[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            while text.count - start < width { start -= 1; text[start] = UInt8(ascii: "0") }
+            if value < 0 { start -= 1; text[start] = UInt8(ascii: "-") }
+            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(text)[start...]))
+        }
     }
 
     /// A `200` (or `status`) JSON response with what was written.
