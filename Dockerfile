@@ -16,7 +16,7 @@ WORKDIR /build
 # Index Data's YAZ, which the ISBN lookup (Z39.50, SRU, MARC) links through the CYaz module.
 RUN export DEBIAN_FRONTEND=noninteractive \
     && apt-get -q update \
-    && apt-get -q install -y --no-install-recommends libyaz-dev \
+    && apt-get -q install -y --no-install-recommends libyaz-dev libmariadb-dev \
     && rm -rf /var/lib/apt/lists/*
 
 # Dependencies first, in their own layer: resolved again only when the manifest changes.
@@ -42,13 +42,14 @@ FROM ubuntu:${UBUNTU_RELEASE}
 
 # With the Swift standard library linked in, the binary needs only libc, libm, libstdc++, libgcc_s
 # and zlib (`ldd` on a build of this toolchain), all in the base image, YAZ's shared library (libyaz5
-# and what it depends on, for ISBN lookups in library catalogues), and these: CA certificates
+# and what it depends on, for ISBN lookups in library catalogues), MariaDB Connector/C (libmariadb3,
+# for import-django straight from a seed's MySQL database), and these: CA certificates
 # (SMTP over TLS, the OIDC provider over HTTPS, PostgreSQL with TLS), time zones, and curl for the
 # health check. SQLite and BoringSSL are compiled into the binary.
 RUN export DEBIAN_FRONTEND=noninteractive DEBCONF_NONINTERACTIVE_SEEN=true \
     && apt-get -q update \
     && apt-get -q dist-upgrade -y \
-    && apt-get -q install -y --no-install-recommends ca-certificates tzdata curl libyaz5 \
+    && apt-get -q install -y --no-install-recommends ca-certificates tzdata curl libyaz5 libmariadb3 \
     && rm -rf /var/lib/apt/lists/*
 
 # A system user that owns nothing but its home; the binary itself is read-only to it.

@@ -42,6 +42,7 @@ let package = Package(
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
                 "CYaz",
+                "CMariaDB",
                 "PlainEmail",
             ],
             resources: [.copy("Resources/openapi.yaml")]
@@ -72,6 +73,8 @@ let package = Package(
         // wcwidth, which Swift's Glibc module leaves out: booktui measures text without curses.
         .systemLibrary(name: "CWidth"),
         // QR codes of addresses (sign-in pages, web pages) with libqrencode.
+        // MariaDB Connector/C: import-django reads a seed's MySQL or MariaDB database with it.
+        .systemLibrary(name: "CMariaDB", providers: [.apt(["libmariadb-dev"]), .brew(["mariadb-connector-c"])]),
         .systemLibrary(name: "CQRencode", providers: [.apt(["libqrencode-dev"]), .brew(["qrencode"])]),
         .target(name: "BookTUI", dependencies: ["BookClient", "CNcurses", "CWidth", "CQRencode"]),
         .executableTarget(

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The C libraries the build links, installed when missing (Debian): ncursesw and libqrencode for booktui, and YAZ
-# (libyaz-dev) for book-server's ISBN lookup in library catalogues. Safe to run twice.
+# (libyaz-dev) for book-server's ISBN lookup in library catalogues, MariaDB Connector/C (libmariadb-dev)
+# for its import from a seed's MySQL database. Safe to run twice.
 set -euo pipefail
 need=()
-for pkg in libncursesw5-dev libyaz-dev libqrencode-dev; do
+for pkg in libncursesw5-dev libyaz-dev libqrencode-dev libmariadb-dev; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -9,8 +9,11 @@ need=()
 # Zebra catalogue server the lookup tests search over Z39.50 and SRU. libqrencode-dev: booktui's QR
 # codes; zbar-tools: the QR reader (zbarimg) the tests scan them with, as a phone would. glewlwyd:
 # the real OpenID provider Tests/oidc/test_glewlwyd.py signs in at (its own process, on loopback).
+# libmariadb-dev: book-server's import from a seed's MySQL database; mariadb-server: the real server
+# Tests/api/test_import_django.py starts with its own data directory (not the system's service).
 for pkg in tmux postgresql libncursesw5-dev libcurl4-openssl-dev libssl-dev libsqlite3-dev python3-venv locales man-db groff-base \
-           libyaz-dev yaz idzebra-2.0 libidzebra-2.0-mod-grs-marc libqrencode-dev zbar-tools glewlwyd; do
+           libyaz-dev yaz idzebra-2.0 libidzebra-2.0-mod-grs-marc libqrencode-dev zbar-tools glewlwyd \
+           libmariadb-dev mariadb-server; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

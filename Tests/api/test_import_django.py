@@ -5,14 +5,16 @@ seed's book model as `myapp.books` and Django's default password hasher, the use
 Django's API, and `dumpdata auth.user myapp.books --indent 2` writes the file the operator copies."""
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
+import urllib.parse
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, unique_name
+from conftest import ROOT, free_port, unique_name, wait_until
 
 SEED = ROOT / "Tests" / "seed"
 OLD_PASSWORD = "Seed-Era-Passw0rd"
@@ -30,36 +32,88 @@ import datetime
 a.date_joined = datetime.datetime(2019, 3, 4, 5, 6, 7, 250000, tzinfo=datetime.timezone.utc)
 a.save()
 Books.objects.create(user=a, title="Smilla’s Sense of Snow", author="Peter Høeg", published_year=1992, is_available=True)
-Books.objects.create(user=a, title="Dune", author="Frank Herbert", published_year=1965)
+Books.objects.create(user=a, title="Dune 📚", author="Frank Herbert", published_year=1965)
 Books.objects.create(user=k, title="Kim", author="Rudyard Kipling", published_year=1901)
 """.replace("{password}", OLD_PASSWORD)
 
 
-def django(tmp: Path, *args: str) -> subprocess.CompletedProcess:
+def django(tmp: Path, *args: str, mysql: str | None = None) -> subprocess.CompletedProcess:
+    """Runs Django (`python -m django ARGS`, or a script with `-c`) with the dump site's settings."""
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="dumpsite.settings", PYTHONPATH=str(SEED),
-               SEED_DATABASE=str(tmp / "seed.sqlite3"))
-    return subprocess.run([sys.executable, "-m", "django", *args], env=env, cwd=tmp, check=True,
-                          capture_output=True, text=True, timeout=300)
+               SEED_DATABASE=str(tmp / "seed.sqlite3"), SEED_MYSQL=mysql or "")
+    command = [sys.executable, *args] if args[0] == "-c" else [sys.executable, "-m", "django", *args]
+    done = subprocess.run(command, env=env, cwd=tmp, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, f"django {' '.join(args[:3])} failed:\n{done.stderr}"
+    return done
+
+
+def seed_site(tmp: Path, mysql: str | None = None) -> list[str]:
+    """A seed database made by Django: three users (active, inactive, a Keycloak one), three books."""
+    names = [unique_name("ann"), unique_name("bob"), unique_name("kc")]
+    django(tmp, "migrate", "-v", "0", mysql=mysql)
+    script = tmp / "make_users.py"
+    script.write_text(MAKE_USERS)
+    django(tmp, "-c", "import django, runpy, sys; django.setup(); runpy.run_path(sys.argv[1], run_name='__main__')",
+           str(script), *names, mysql=mysql)
+    return names
 
 
 @pytest.fixture(scope="module")
 def dump(tmp_path_factory):
-    """A dump of three seed users (active, inactive, a Keycloak one) and their three books."""
+    """The seed site's `dumpdata auth.user myapp.books --indent 2`."""
     tmp = tmp_path_factory.mktemp("seed-dump")
-    names = [unique_name("ann"), unique_name("bob"), unique_name("kc")]
-    django(tmp, "migrate", "--run-syncdb", "-v", "0")
-    script = tmp / "make_users.py"
-    script.write_text(MAKE_USERS)
-    subprocess.run([sys.executable, "-c", "import django, runpy, sys; django.setup(); "
-                    "runpy.run_path(sys.argv[1], run_name='__main__')", str(script), *names],
-                   env=dict(os.environ, DJANGO_SETTINGS_MODULE="dumpsite.settings", PYTHONPATH=str(SEED),
-                            SEED_DATABASE=str(tmp / "seed.sqlite3")), check=True, timeout=120)
+    names = seed_site(tmp)
     out = tmp / "dump.json"
     django(tmp, "dumpdata", "auth.user", "myapp.books", "--indent", "2", "-o", str(out))
     records = json.loads(out.read_text())
     assert {r["model"] for r in records} == {"auth.user", "myapp.books"}
     assert records[0]["fields"]["password"].startswith("pbkdf2_sha256$")
     return out, names
+
+
+class MariaDB:
+    """A real MariaDB server on loopback with its own data directory, for the test module."""
+
+    def __init__(self, tmp: Path):
+        self.tmp, self.port, self.socket = tmp, free_port(), tmp / "mysqld.sock"
+        daemon = shutil.which("mariadbd") or "/usr/sbin/mariadbd"
+        assert Path(daemon).exists() and shutil.which("mariadb-install-db"), \
+            "mariadb-server is missing: run scripts/test-setup.sh"
+        subprocess.run(["mariadb-install-db", "--no-defaults", f"--datadir={tmp / 'data'}", "--user=root",
+                        "--auth-root-authentication-method=normal", "--skip-test-db"],
+                       check=True, capture_output=True, timeout=120)
+        self.process = subprocess.Popen(
+            [daemon, "--no-defaults", f"--datadir={tmp / 'data'}", f"--socket={self.socket}", f"--port={self.port}",
+             "--bind-address=127.0.0.1", "--user=root", "--skip-name-resolve", f"--pid-file={tmp / 'mysqld.pid'}",
+             f"--log-error={tmp / 'mysqld.log'}"])
+        wait_until(lambda: self.process.poll() is None and subprocess.run(
+            ["mariadb-admin", "--no-defaults", f"--socket={self.socket}", "-uroot", "ping"],
+            capture_output=True).returncode == 0, timeout=60, what="mariadbd to start")
+
+    def sql(self, statements: str):
+        subprocess.run(["mariadb", "--no-defaults", f"--socket={self.socket}", "-uroot"], input=statements,
+                       text=True, check=True, capture_output=True, timeout=60)
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=60)
+
+
+@pytest.fixture(scope="module")
+def seed_mariadb(tmp_path_factory):
+    """The seed site on MariaDB, as the seed ran on MySQL: its tables made by Django's migrations."""
+    tmp = tmp_path_factory.mktemp("seed-mariadb")
+    db = MariaDB(tmp)
+    try:
+        password = "s3cret/with:odd@chars"
+        db.sql("CREATE DATABASE seed CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;"
+               f"CREATE USER 'seed'@'127.0.0.1' IDENTIFIED BY '{password}';"
+               "GRANT ALL ON seed.* TO 'seed'@'127.0.0.1';")
+        names = seed_site(tmp, mysql=f"127.0.0.1 {db.port} seed {password} seed")
+        url = f"mysql://seed:{urllib.parse.quote(password, safe='')}@127.0.0.1:{db.port}/seed"
+        yield url, password, db.port, names
+    finally:
+        db.stop()
 
 
 def stored_hash(server, username: str) -> str:
@@ -91,9 +145,9 @@ def test_a_seed_deployment_moves_over_with_passwords_and_books(server, dump):
     assert (profile["email"], profile["first_name"], profile["last_name"]) == (f"{ann}@example.org", "Ann", "Ørsted")
     assert profile["date_joined"].startswith("2019-03-04T05:06:07")
     books = {b["title"]: b for b in api.get("/api/books/", params={"page_size": 100}).json()["results"]}
-    assert set(books) == {"Smilla’s Sense of Snow", "Dune"}
+    assert set(books) == {"Smilla’s Sense of Snow", "Dune 📚"}
     assert books["Smilla’s Sense of Snow"]["author"] == "Peter Høeg"
-    assert books["Smilla’s Sense of Snow"]["is_available"] is True and books["Dune"]["is_available"] is False
+    assert books["Smilla’s Sense of Snow"]["is_available"] is True and books["Dune 📚"]["is_available"] is False
 
     # Inactive stays inactive; an unusable password (a Keycloak user's) matches nothing.
     assert server.api().post("/api/token/", json={"username": bob, "password": OLD_PASSWORD}).status_code == 401
@@ -138,3 +192,39 @@ def test_a_user_whose_address_is_taken_here_is_refused_and_the_rest_go_in(sqlite
     assert "Imported 2 users (1 new, 0 updated, 1 refused) and 2 books (1 new, 0 already there, 1 refused)" in out.stdout, out.stdout
     assert f"Refused: user {taken} (pk 1): its e-mail address {taken}@example.org belongs to another account here" in out.stdout
     assert "Refused: book “Lost”: its owner (user pk 1) is not in the file or was refused" in out.stdout
+
+
+def test_a_seed_on_mariadb_moves_over_straight_from_its_database(server, seed_mariadb):
+    url, password, port, (ann, bob, kc) = seed_mariadb
+    dry = server.command("import-django", "--database", url, "--dry-run")
+    assert "Would import 3 users (3 new, 0 updated) and 3 books (3 new, 0 already there)" in dry.stdout, dry.stdout
+
+    first = server.command("import-django", "--database", url)
+    assert f"Imported 3 users (3 new, 0 updated) and 3 books (3 new, 0 already there) from seed@127.0.0.1:{port}/seed." \
+        in first.stdout, first.stdout
+    assert password not in first.stdout + first.stderr
+
+    api = server.api().login(ann, OLD_PASSWORD)
+    profile = api.get("/api/profile/").json()
+    assert (profile["last_name"], profile["date_joined"][:19]) == ("Ørsted", "2019-03-04T05:06:07")
+    books = {b["title"]: b["is_available"] for b in api.get("/api/books/", params={"page_size": 100}).json()["results"]}
+    assert books == {"Smilla’s Sense of Snow": True, "Dune 📚": False}
+    assert server.api().post("/api/token/", json={"username": bob, "password": OLD_PASSWORD}).status_code == 401
+
+    again = server.command("import-django", f"--database={url}")
+    assert "(0 new, 3 updated) and 3 books (0 new, 3 already there)" in again.stdout, again.stdout
+
+
+def test_a_bad_database_url_or_an_unreachable_database_is_a_clear_error(sqlite_server):
+    cases = {
+        "postgres://u:p@127.0.0.1/db": "must be a mysql:// or mariadb:// URL",
+        "mysql://127.0.0.1/db": "needs a user, a host and a database name",
+        "mysql://u:p@127.0.0.1:1/db?ssl-mode=SOMETIMES": "unknown or bad parameter ssl-mode",
+        f"mysql://u:hidden-pw@127.0.0.1:{free_port()}/db": "cannot connect to u@127.0.0.1:",
+    }
+    for url, message in cases.items():
+        out = sqlite_server.command("import-django", "--database", url, check=False)
+        assert out.returncode != 0 and message in out.stdout + out.stderr, (url, out.stdout, out.stderr)
+        assert "hidden-pw" not in out.stdout + out.stderr
+    both = sqlite_server.command("import-django", "dump.json", "--database", "mysql://u@h/d", check=False)
+    assert both.returncode != 0 and "either a dumpdata FILE or --database URL" in both.stdout + both.stderr

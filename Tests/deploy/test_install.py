@@ -70,12 +70,15 @@ def test_book_server_needs_only_what_the_runtime_image_has(prefix):
     names = {line.split()[0].split(".so")[0] for line in libs.splitlines() if line.strip()}
     allowed = {"linux-vdso", "libm", "libstdc++", "libz", "libgcc_s", "libc"}
     names = {n for n in names if "/ld-linux" not in n}
-    # The runtime stage installs libyaz5 (ISBN lookup over Z39.50/SRU); what YAZ links comes with it.
-    yaz = next((line.split("=>")[1].split()[0] for line in libs.splitlines() if "libyaz.so" in line), None)
-    assert yaz, "book-server does not link YAZ (the ISBN lookup's CYaz module)"
-    assert "libyaz5" in (ROOT / "Dockerfile").read_text()
-    yaz_libs = subprocess.run(["ldd", yaz], capture_output=True, text=True).stdout
-    allowed |= {"libyaz"} | {line.split()[0].split(".so")[0] for line in yaz_libs.splitlines() if line.strip()}
+    # The runtime stage installs libyaz5 (ISBN lookup over Z39.50/SRU) and libmariadb3 (import-django
+    # from a seed's MySQL database); what each links comes with it.
+    for soname, package, what in [("libyaz", "libyaz5", "YAZ (the ISBN lookup's CYaz module)"),
+                                  ("libmariadb", "libmariadb3", "MariaDB Connector/C (CMariaDB)")]:
+        path = next((line.split("=>")[1].split()[0] for line in libs.splitlines() if f"{soname}.so" in line), None)
+        assert path, f"book-server does not link {what}"
+        assert package in (ROOT / "Dockerfile").read_text()
+        its_libs = subprocess.run(["ldd", path], capture_output=True, text=True).stdout
+        allowed |= {soname} | {line.split()[0].split(".so")[0] for line in its_libs.splitlines() if line.strip()}
     assert names <= allowed, f"book-server links {sorted(names - allowed)}: add them to the Dockerfile's runtime stage"
 
 

@@ -8,15 +8,61 @@ import Vapor
 /// active, when they joined and last logged in; books keep their owner and availability. Run twice,
 /// it updates and adds nothing twice: users match by username, books by owner, title, author and
 /// year. See docs/migrating-from-django.md.
-struct ImportDjangoCommand: AsyncCommand {
-    struct Signature: CommandSignature {
-        @Argument(name: "file", help: "The output of: python manage.py dumpdata auth.user myapp.books --indent 2")
-        var file: String
-        @Flag(name: "dry-run", help: "Report what would be done; change nothing")
-        var dryRun: Bool
+struct ImportDjangoCommand: AnyAsyncCommand {
+    var help: String { "Import a seed (Django) deployment's users and books, from its dumpdata JSON or its MySQL database" }
+
+    static let usage = """
+        Usage: book-server import-django FILE [--dry-run]
+               book-server import-django --database mysql://USER:PASSWORD@HOST:3306/DB [--dry-run]
+
+        FILE is the output of: python manage.py dumpdata auth.user myapp.books --indent 2
+        --database reads the seed's auth_user and myapp_books tables straight from its MySQL or
+                   MariaDB database (?ssl-mode=REQUIRED, ?ssl-ca=FILE for TLS).
+        --dry-run  reports what would be done and changes nothing.
+        See docs/migrating-from-django.md.
+        """
+
+    func outputHelp(using context: inout CommandContext) {
+        context.console.print(Self.usage)
     }
 
-    var help: String { "Import a seed (Django) deployment's users and books from its dumpdata JSON" }
+    /// What the command line asks for: a file or a database, and whether to change anything.
+    struct Request: Equatable { var file: String?, database: String?, dryRun = false }
+
+    static func parse(_ arguments: [String]) throws -> Request {
+        var request = Request(file: nil, database: nil)
+        var rest = arguments[...]
+        while let argument = rest.popFirst() {
+            switch argument {
+            case "--dry-run": request.dryRun = true
+            case "--database":
+                guard let url = rest.popFirst() else { throw Failure(description: "--database needs a URL") }
+                request.database = url
+            case _ where argument.hasPrefix("--database="): request.database = String(argument.dropFirst("--database=".count))
+            case _ where argument.hasPrefix("-"): throw Failure(description: "unknown option \(argument)\n\(usage)")
+            case _ where request.file == nil: request.file = argument
+            default: throw Failure(description: "one FILE only (\(argument) is a second)\n\(usage)")
+            }
+        }
+        guard (request.file == nil) != (request.database == nil) else {
+            throw Failure(description: "give either a dumpdata FILE or --database URL\n\(usage)")
+        }
+        return request
+    }
+
+    func run(using context: inout CommandContext) async throws {
+        let request = try Self.parse(context.input.arguments)
+        let dump: Dump, source: String
+        if let url = request.database {
+            let location = try SeedDatabase.location(url)
+            dump = try SeedDatabase.read(location)
+            source = "\(location.user)@\(location.host):\(location.port)/\(location.database)"   // no password
+        } else {
+            dump = try Self.read(URL(fileURLWithPath: request.file!))
+            source = request.file!
+        }
+        try await importDump(dump, from: source, dryRun: request.dryRun, context: context)
+    }
 
     struct Failure: Error, CustomStringConvertible { var description: String }
 
@@ -27,8 +73,7 @@ struct ImportDjangoCommand: AsyncCommand {
     struct DumpBook { var owner: Int, title: String, author: String, year: Int, available: Bool }
     struct Dump { var users: [DumpUser], books: [DumpBook], skipped: [String: Int] }
 
-    func run(using context: CommandContext, signature: Signature) async throws {
-        let dump = try Self.read(URL(fileURLWithPath: signature.file))
+    func importDump(_ dump: Dump, from source: String, dryRun: Bool, context: CommandContext) async throws {
         let (users, books) = (dump.users, dump.books)
         let db = context.application.db
         let roles = context.application.config.defaultRoles
@@ -38,7 +83,7 @@ struct ImportDjangoCommand: AsyncCommand {
         for u in users {
             let existing = try await Self.match(u, on: db)
             if existing == nil { created += 1 } else { updated += 1 }
-            if signature.dryRun { ids[u.pk] = existing?.id ?? -u.pk; continue }
+            if dryRun { ids[u.pk] = existing?.id ?? -u.pk; continue }
             if let existing, existing.authSource != "local" {
                 // An SSO account here already: the provider keeps its profile, the books go to it.
                 ids[u.pk] = try existing.requireID()
@@ -77,11 +122,11 @@ struct ImportDjangoCommand: AsyncCommand {
                 .filter(\.$author == b.author).filter(\.$publishedYear == b.year).first() : nil
             if let there {
                 booksThere += 1
-                if !signature.dryRun && there.isAvailable != b.available { there.isAvailable = b.available; try await there.save(on: db) }
+                if !dryRun && there.isAvailable != b.available { there.isAvailable = b.available; try await there.save(on: db) }
                 continue
             }
             booksAdded += 1
-            if signature.dryRun { continue }
+            if dryRun { continue }
             let book = Book()
             book.$owner.id = owner
             book.title = b.title
@@ -91,12 +136,12 @@ struct ImportDjangoCommand: AsyncCommand {
             book.refreshSearchText()
             try await book.create(on: db)
         }
-        let verb = signature.dryRun ? "Would import" : "Imported"
+        let verb = dryRun ? "Would import" : "Imported"
         let usersRefused = users.count - created - updated, booksRefused = books.count - booksAdded - booksThere
         func refusedPart(_ n: Int) -> String { n > 0 ? ", \(n) refused" : "" }
         context.console.print("\(verb) \(users.count) users (\(created) new, \(updated) updated\(refusedPart(usersRefused))) and "
                               + "\(books.count) books (\(booksAdded) new, \(booksThere) already there\(refusedPart(booksRefused))) "
-                              + "from \(signature.file).")
+                              + "from \(source).")
         for (model, count) in dump.skipped.sorted(by: { $0.key < $1.key }) {
             context.console.print("Skipped \(count) \(model) records: not users or books (sessions and tokens do not carry over).")
         }
