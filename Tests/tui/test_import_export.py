@@ -198,6 +198,14 @@ def test_librarything_tab_separated_and_csv_and_calibre_catalogue(sqlite_server,
     r = run("import", "--format", "csv", str(plain))
     assert r.returncode == 0 and "added:  1" in r.stdout, r.stdout + r.stderr
 
+    # A JSON file has items, not lines: a refusal names the item.
+    items = tmp_path / "items.json"
+    items.write_text(json.dumps([{"title": "JSON Book", "author": "J. Son", "published_year": 2002}, "oops",
+                                 {"title": "No Author", "published_year": 2003}], indent=2), encoding="utf-8")
+    r = run("import", str(items))
+    assert r.returncode == 1 and "added:  1" in r.stdout, r.stdout + r.stderr
+    assert "item 2: not an object" in r.stdout and "item 3: author: missing" in r.stdout, r.stdout
+
 
 def test_ctrl_c_stops_after_a_batch_and_a_rerun_resumes(sqlite_server, tmp_path):
     api = signup(sqlite_server)

@@ -110,6 +110,16 @@ extension BookClient {
             URLQueryItem(name: "code_challenge_method", value: pkce.method),
         ]
         guard let url = c.url?.absoluteString else { throw APIError.sso("Bad authorization endpoint") }
+        if let refusal = await AuthorizationPreflight.check(url, timeout: timeout) {
+            listener?.close()
+            let name = advert.name
+            let fixed = flow == .loopback
+                ? " Register \(redirect) as a redirect URI of client \(advert.clientId) there, and sign in with that fixed port:"
+                  + " booktui login --sso --port \(URLComponents(string: redirect)?.port.map(String.init) ?? "PORT")."
+                : " Register \(redirect) as a redirect URI of client \(advert.clientId) there."
+            throw APIError.sso("\(name) refused this sign-in request (HTTP \(refusal.status)"
+                               + (refusal.message.isEmpty ? ")." : ": \(refusal.message)).") + fixed)
+        }
         return BrowserSignIn(url: url, redirectURI: redirect, flow: flow, listener: listener, state: state,
                              nonce: nonce, pkce: pkce, provider: provider, advert: advert)
     }

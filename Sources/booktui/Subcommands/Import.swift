@@ -97,7 +97,9 @@ struct Tally {
         Swift.print("  \(dryRun ? "would be added" : "added"):  \(added)")
         Swift.print("  already there:  \(existing)")
         Swift.print("  refused:        \(refused.count)")
-        for r in refused.sorted(by: { $0.line < $1.line }) { Swift.print("    line \(r.line): \(r.reason)") }
+        // A JSON file's books are counted by item, a CSV file's by line.
+        let unit = format == .json ? "item" : "line"
+        for r in refused.sorted(by: { $0.line < $1.line }) { Swift.print("    \(unit) \(r.line): \(r.reason)") }
     }
 }
 
