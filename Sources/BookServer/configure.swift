@@ -57,6 +57,7 @@ public func configure(_ app: Application) async throws {
     app.migrations.add(UniqueLocalEmail())
     app.migrations.add(CreateISBNLookup())
     app.migrations.add(RefoldSearchText())
+    app.migrations.add(AddUserBookCount())
 
     // services
     app.passwords.use(.bcrypt(cost: config.passwordHashCost))

@@ -55,6 +55,12 @@ enum BookQueries {
     }
 
     static func count(_ filter: Filter, on db: any Database) async throws -> Int {
+        if filter.search == nil, filter.isAvailable == nil {
+            // All of a user's books: the count the database keeps (`AddUserBookCount`), one row by key.
+            let row = try await sql(db).select().column("book_count").from("users")
+                .where(SQLColumn("id"), .equal, SQLBind(filter.ownerID)).first()
+            return try row?.decode(column: "book_count", as: Int.self) ?? 0
+        }
         let query = try sql(db).select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "count").from("books")
         let row = try await filter.restrict(query).first()
         return try row?.decode(column: "count", as: Int.self) ?? 0

@@ -1,0 +1,57 @@
+"""The count a page of books shows, and the profile's `book_count`, follow every kind of write:
+the database keeps them (migration `AddUserBookCount`), on SQLite and PostgreSQL."""
+import sqlite3
+import subprocess
+
+from conftest import signup
+
+
+def counts(api) -> tuple[int, int, int]:
+    """(page count, profile book_count, the length of the unpaged list) for one user."""
+    page = api.get("/api/books/", params={"page_size": 2}).json()["count"]
+    profile = api.get("/api/profile/").json()["book_count"]
+    return page, profile, len(api.get("/api/books/").json())
+
+
+def book(title: str, **extra) -> dict:
+    return {"title": title, "author": "Count Author", "published_year": 2000, **extra}
+
+
+def run_sql(server, statement: str):
+    if server.database_url.startswith("sqlite:"):
+        with sqlite3.connect(server.database_url.removeprefix("sqlite:")) as db:
+            db.execute(statement)
+    else:
+        subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", server.database_url, "-c", statement],
+                       check=True, capture_output=True)
+
+
+def test_counts_follow_posts_bulk_deletes_sql_and_other_users(server):
+    api, other = signup(server), signup(server)
+    assert counts(api) == (0, 0, 0)
+
+    ids = [api.post("/api/books/", json=book(f"One {i}")).json()["id"] for i in range(3)]
+    assert counts(api) == (3, 3, 3)
+
+    bulk = api.post("/api/books/bulk/", json={"books": [book("Bulk A"), book("Bulk B"), {"title": ""}]})
+    assert bulk.status_code == 201 and bulk.json()["created"] == 2, bulk.text
+    assert counts(api) == (5, 5, 5)
+
+    assert api.delete(f"/api/books/{ids[0]}/").status_code == 204
+    edited = api.patch(f"/api/books/{ids[1]}/", json={"title": "Renamed"})
+    assert edited.status_code == 200, edited.text
+    assert counts(api) == (4, 4, 4)
+
+    # Written by hand in SQL, as an operator might: still counted, and moving a book moves its count.
+    owner = api.get("/api/profile/").json()["id"]
+    theirs = other.get("/api/profile/").json()["id"]
+    run_sql(server, "INSERT INTO books (title, author, published_year, user_id, is_available, search_text) "
+                    f"VALUES ('By SQL', 'Operator', 1999, {owner}, false, 'by sql operator')")
+    assert counts(api) == (5, 5, 5)
+    run_sql(server, f"UPDATE books SET user_id = {theirs} WHERE id = {ids[2]}")
+    assert counts(api) == (4, 4, 4) and counts(other) == (1, 1, 1)
+
+    # A filter still counts what it finds.
+    assert api.get("/api/books/", params={"page_size": 2, "search": "bulk"}).json()["count"] == 2
+    assert other.post("/api/books/", json=book("Theirs")).status_code == 201
+    assert counts(api) == (4, 4, 4) and counts(other) == (2, 2, 2)
