@@ -58,6 +58,7 @@ public func configure(_ app: Application) async throws {
     app.migrations.add(CreateISBNLookup())
     app.migrations.add(RefoldSearchText())
     app.migrations.add(AddUserBookCount())
+    app.migrations.add(AddSearchTrigramIndex())
 
     // services
     app.passwords.use(.bcrypt(cost: config.passwordHashCost))
