@@ -200,7 +200,8 @@ class GlewlwydProcess:
                 "auth-type-code-enabled": True, "auth-type-token-enabled": False,
                 "auth-type-id-token-enabled": True, "auth-type-none-enabled": False,
                 "auth-type-password-enabled": False, "auth-type-client-enabled": False,
-                "auth-type-device-enabled": False, "auth-type-refresh-enabled": True,
+                "auth-type-device-enabled": True, "auth-type-refresh-enabled": True,
+                "device-authorization-expiration": 600, "device-authorization-interval": 1,
                 "scope": [], "claims": [],
                 "additional-parameters": [{"user-parameter": "roles", "token-parameter": "roles", "token-changed": False}],
                 "name-claim": "on-demand", "name-claim-scope": ["profile"],
@@ -222,7 +223,8 @@ class GlewlwydProcess:
     def add_client(self, client_id: str, redirect_uris: list[str], *, post_logout_redirect_uri: str = ""):
         self.call("POST", "/client/", {
             "client_id": client_id, "name": client_id, "description": "", "confidential": False, "enabled": True,
-            "redirect_uri": list(redirect_uris), "authorization_type": ["code", "refresh_token"],
+            "redirect_uri": list(redirect_uris),
+            "authorization_type": ["code", "refresh_token", "device_authorization"],
             "token_endpoint_auth_method": ["none"], "scope": [],
             "post_logout_redirect_uri": post_logout_redirect_uri})
 
@@ -272,3 +274,21 @@ class SpaLogin:
         if target.startswith(self.glw.base_url):
             raise GlewlwydError(f"still at the provider after sign-in: {target}")
         return target
+
+
+def approve_device(glw: GlewlwydProcess, user_code: str, client_id: str, username: str, password: str,
+                   scope: str = "openid profile email"):
+    """The user's part of a device sign-in at glewlwyd, as its own pages do it: sign in, grant the
+    client its scopes, then send the code (`GET /api/<plugin>/device?code=…&g_continue`), which
+    glewlwyd answers with a redirect to its "device complete" page."""
+    session = requests.Session()
+    resp = session.post(glw.base_url + "/api/auth/", json={"username": username, "password": password}, timeout=10)
+    if resp.status_code != 200:
+        raise GlewlwydError(f"sign-in refused ({resp.status_code})")
+    resp = session.put(f"{glw.base_url}/api/auth/grant/{urllib.parse.quote(client_id)}", json={"scope": scope}, timeout=10)
+    if resp.status_code != 200:
+        raise GlewlwydError(f"grant refused ({resp.status_code}): {resp.text[:200]}")
+    resp = session.get(f"{glw.base_url}/api/{PLUGIN}/device", params={"code": user_code, "g_continue": ""},
+                       allow_redirects=False, timeout=10)
+    if resp.status_code != 302 or "prompt=deviceComplete" not in resp.headers.get("Location", ""):
+        raise GlewlwydError(f"device code not accepted ({resp.status_code}): {resp.headers.get('Location', resp.text[:200])}")

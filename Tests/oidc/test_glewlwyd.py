@@ -28,7 +28,7 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE.parent / "tui"))
 
 from conftest import Server  # noqa: E402
-from glewlwyd import GlewlwydProcess, SpaLogin, installed  # noqa: E402
+from glewlwyd import GlewlwydProcess, SpaLogin, approve_device, installed  # noqa: E402
 from harness import Listener, pkce_pair  # noqa: E402
 from ssoharness import Running  # noqa: E402
 
@@ -58,6 +58,8 @@ def _free_port() -> int:
 
 # The one loopback port registered for booktui's own sign-in (glewlwyd matches redirect URIs exactly).
 BOOKTUI_PORT = _free_port()
+# Where booktui's paste sign-in sends the browser (BookClient's pasteRedirectURI): nothing listens.
+PASTE_REDIRECT_URI = "http://127.0.0.1/booktui-callback"
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +67,9 @@ def glw(callback, tmp_path_factory):
     with GlewlwydProcess(tmp_path_factory.mktemp("glewlwyd")) as proc:
         for name, (password, full_name, email, roles) in USERS.items():
             proc.add_user(name, password, name=full_name, email=email, roles=roles)
-        proc.add_client(CLIENT_ID, [callback.url("/callback"), f"http://127.0.0.1:{BOOKTUI_PORT}/callback"])
+        # The loopback addresses, and the fixed one booktui's paste sign-in uses.
+        proc.add_client(CLIENT_ID, [callback.url("/callback"), f"http://127.0.0.1:{BOOKTUI_PORT}/callback",
+                                    PASTE_REDIRECT_URI])
         yield proc
 
 
@@ -227,3 +231,36 @@ def test_booktui_says_which_redirect_uri_to_register(server, glw, xdg):
     assert registered, text
     assert f"booktui login --sso --port {registered.group(2)}" in text, text
     assert "Open this address" not in text  # no address that cannot work
+
+
+def test_booktui_paste_sign_in_at_glewlwyd(server, glw, xdg):
+    """`booktui login --sso --paste` (a browser on another machine): the address glewlwyd sends
+    the browser to is pasted back, and booktui signs in with the flat role claim."""
+    run = Running(xdg, server, "login", "--sso", "--paste")
+    try:
+        url = run.url_line()
+        redirect = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)["redirect_uri"][0]
+        assert redirect == PASTE_REDIRECT_URI, url
+        landed = SpaLogin(glw).sign_in(url, "librarian1", USERS["librarian1"][0])
+        assert landed.startswith(PASTE_REDIRECT_URI) and "code=" in landed, landed
+        run.send(landed + "\n")
+        code, out, err = run.finish()
+    finally:
+        run.stop()
+    assert code == 0, out + err
+    assert re.search(r"Logged in to \S+ as libby via Glewlwyd \(roles: (librarian, staff|staff, librarian)\)\.", out), out
+
+
+def test_booktui_device_sign_in_at_glewlwyd(server, glw, xdg):
+    """`booktui login --sso --device` (over SSH, no browser here): the code is approved at glewlwyd
+    by the user on another device, booktui polls and signs in with the flat role claim."""
+    assert requests.get(server.url + "/api/auth/config/", timeout=10).json()["oidc"]["device_authorization"] is True
+    run = Running(xdg, server, "login", "--sso", "--device", "--no-qr")
+    try:
+        user_code = run.wait_line(lambda line: line.startswith("Code: ")).removeprefix("Code: ").strip()
+        approve_device(glw, user_code, CLIENT_ID, "librarian1", USERS["librarian1"][0])
+        code, out, err = run.finish()
+    finally:
+        run.stop()
+    assert code == 0, out + err
+    assert re.search(r"Logged in to \S+ as libby via Glewlwyd \(roles: (librarian, staff|staff, librarian)\)\.", out), out
