@@ -176,9 +176,10 @@ def test_a_file_that_is_not_a_dump_is_refused_clearly(sqlite_server, tmp_path):
     assert missing.returncode != 0 and "cannot read" in missing.stdout + missing.stderr
 
 
-def test_a_user_whose_address_is_taken_here_is_refused_and_the_rest_go_in(sqlite_server, tmp_path):
+def test_a_user_whose_address_is_taken_here_is_refused_and_the_rest_go_in(server, tmp_path):
+    # On both databases: a refused insert must not spoil the import's later ones.
     taken, fresh = unique_name("taken"), unique_name("fresh")
-    local = sqlite_server.api()
+    local = server.api()
     assert local.post("/api/register/", json={"username": unique_name("here"), "email": f"{taken}@example.org",
                                               "password": "An0ther-Long-Passphrase"}).status_code == 201
     user = lambda pk, name: {"model": "auth.user", "pk": pk, "fields": {
@@ -187,7 +188,7 @@ def test_a_user_whose_address_is_taken_here_is_refused_and_the_rest_go_in(sqlite
     book = lambda owner, title: {"model": "myapp.books", "pk": owner * 10, "fields": {
         "title": title, "author": "A. Author", "published_year": 2001, "user": owner, "is_available": False}}
     (tmp_path / "dump.json").write_text(json.dumps([user(1, taken), user(2, fresh), book(1, "Lost"), book(2, "Kept")]))
-    out = sqlite_server.command("import-django", str(tmp_path / "dump.json"), check=False)
+    out = server.command("import-django", str(tmp_path / "dump.json"), check=False)
     assert out.returncode != 0
     assert "Imported 2 users (1 new, 0 updated, 1 refused) and 2 books (1 new, 0 already there, 1 refused)" in out.stdout, out.stdout
     assert f"Refused: user {taken} (pk 1): its e-mail address {taken}@example.org belongs to another account here" in out.stdout
