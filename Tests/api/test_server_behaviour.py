@@ -244,6 +244,7 @@ def test_development_warns_about_the_published_key(tmp_path):
 
 
 @pytest.mark.parametrize("args", [("--help",), ("serve", "--help"), ("migrate", "--help"), ("roles", "--help"),
+                                  ("import-django", "--help"),
                                   ("routes", "--help"), ("-h",)])
 def test_help_migrates_nothing_and_starts_nothing(tmp_path, args):
     database = tmp_path / "fresh" / "books.sqlite"
