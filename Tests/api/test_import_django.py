@@ -229,3 +229,27 @@ def test_a_bad_database_url_or_an_unreachable_database_is_a_clear_error(sqlite_s
         assert "hidden-pw" not in out.stdout + out.stderr
     both = sqlite_server.command("import-django", "dump.json", "--database", "mysql://u@h/d", check=False)
     assert both.returncode != 0 and "either a dumpdata FILE or --database URL" in both.stdout + both.stderr
+
+
+def test_a_book_twice_in_the_dump_is_one_book_with_the_last_availability(server, tmp_path):
+    name = unique_name("twice")
+    user = {"model": "auth.user", "pk": 7, "fields": {"username": name, "email": f"{name}@example.org",
+                                                       "password": "!x", "is_active": True}}
+    copy = lambda pk, available: {"model": "myapp.books", "pk": pk, "fields": {
+        "title": "Twice", "author": "Dup Author", "published_year": 1999, "user": 7, "is_available": available}}
+    many = [{"model": "myapp.books", "pk": 100 + i, "fields": {"title": f"Many {i}", "author": "A", "published_year": 2000,
+                                                              "user": 7, "is_available": False}} for i in range(1203)]
+    (tmp_path / "dump.json").write_text(json.dumps([user, copy(1, False), *many, copy(2, True)]))
+    out = server.command("import-django", str(tmp_path / "dump.json"))
+    assert "and 1205 books (1204 new, 1 already there)" in out.stdout, out.stdout
+    # Linked by SSO later, the account's books are all there; here, look at them in the database.
+    sql = f"SELECT COUNT(*), SUM(CASE WHEN is_available THEN 1 ELSE 0 END) FROM books b JOIN users u ON u.id = b.user_id " \
+          f"WHERE u.username = '{name}' AND b.title = 'Twice'"
+    if server.database_url.startswith("sqlite:"):
+        with sqlite3.connect(server.database_url.removeprefix("sqlite:")) as db:
+            assert db.execute(sql).fetchone() == (1, 1)
+    else:
+        got = subprocess.run(["psql", "-At", server.database_url, "-c", sql], capture_output=True, text=True, check=True)
+        assert got.stdout.strip() == "1|1"
+    again = server.command("import-django", str(tmp_path / "dump.json"))
+    assert "and 1205 books (0 new, 1205 already there)" in again.stdout, again.stdout

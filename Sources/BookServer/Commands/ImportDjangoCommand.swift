@@ -113,20 +113,34 @@ struct ImportDjangoCommand: AnyAsyncCommand {
                 if existing == nil { created -= 1 } else { updated -= 1 }
             }
         }
+        // Each owner's books here, by what a seed book is matched on, read once; new ones are
+        // saved 500 to a statement, each batch in one transaction.
+        var known: [Int: [BookKey: Book]] = [:]
+        var pending: [Book] = [], inBatch = Set<ObjectIdentifier>()
         for b in books {
             guard let owner = ids[b.owner] else {
                 refused.append("book “\(b.title)”: its owner (user pk \(b.owner)) is not in the file or was refused")
                 continue
             }
-            let there = owner > 0 ? try await Book.query(on: db).filter(\.$owner.$id == owner).filter(\.$title == b.title)
-                .filter(\.$author == b.author).filter(\.$publishedYear == b.year).first() : nil
-            if let there {
+            if known[owner] == nil { known[owner] = owner > 0 ? try await Self.books(of: owner, on: db) : [:] }
+            let key = BookKey(title: b.title, author: b.author, year: b.year)
+            if let there = known[owner]?[key] {
                 booksThere += 1
-                if !dryRun && there.isAvailable != b.available { there.isAvailable = b.available; try await there.save(on: db) }
+                if !dryRun, there.isAvailable != b.available {
+                    there.isAvailable = b.available
+                    let which = ObjectIdentifier(there)
+                    if inBatch.contains(which) {
+                        // Saved by a batch (which gives the model no id): by its key instead.
+                        try await Book.query(on: db).filter(\.$owner.$id == owner).filter(\.$title == b.title)
+                            .filter(\.$author == b.author).filter(\.$publishedYear == b.year)
+                            .set(\.$isAvailable, to: b.available).update()
+                    } else if !pending.contains(where: { $0 === there }) {
+                        try await there.save(on: db)                            // a book that was here before
+                    }                                                           // else it goes with its batch
+                }
                 continue
             }
             booksAdded += 1
-            if dryRun { continue }
             let book = Book()
             book.$owner.id = owner
             book.title = b.title
@@ -134,8 +148,16 @@ struct ImportDjangoCommand: AnyAsyncCommand {
             book.publishedYear = b.year
             book.isAvailable = b.available
             book.refreshSearchText()
-            try await book.create(on: db)
+            known[owner]?[key] = book
+            if dryRun { continue }
+            pending.append(book)
+            if pending.count == 500 {
+                try await Self.insert(pending, on: db)
+                inBatch.formUnion(pending.map(ObjectIdentifier.init))
+                pending.removeAll()
+            }
         }
+        if !pending.isEmpty { try await Self.insert(pending, on: db) }
         let verb = dryRun ? "Would import" : "Imported"
         let usersRefused = users.count - created - updated, booksRefused = books.count - booksAdded - booksThere
         func refusedPart(_ n: Int) -> String { n > 0 ? ", \(n) refused" : "" }
@@ -147,6 +169,21 @@ struct ImportDjangoCommand: AnyAsyncCommand {
         }
         for line in refused { context.console.print("Refused: " + line) }
         if !refused.isEmpty { throw Failure(description: "\(refused.count) records refused (see above)") }
+    }
+
+    /// What a seed book is matched on: its owner's books here with the same title, author and year.
+    struct BookKey: Hashable { var title: String, author: String, year: Int }
+
+    static func books(of owner: Int, on db: any Database) async throws -> [BookKey: Book] {
+        var byKey: [BookKey: Book] = [:]
+        for book in try await Book.query(on: db).filter(\.$owner.$id == owner).all() {
+            byKey[BookKey(title: book.title, author: book.author, year: book.publishedYear)] = book
+        }
+        return byKey
+    }
+
+    static func insert(_ batch: [Book], on db: any Database) async throws {
+        try await db.transaction { tx in try await batch.create(on: tx) }
     }
 
     /// The account here that a seed user is: the same username, or for one of the seed's
