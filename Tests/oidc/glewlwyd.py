@@ -211,6 +211,7 @@ class GlewlwydProcess:
                 "introspection-revocation-allowed": True, "introspection-revocation-auth-scope": [],
                 "introspection-revocation-allow-target-client": True,
                 "session-management-allowed": True, "session-cookie-name": "GLEWLWYD_OIDC_SESSION",
+                "back-channel-logout-allowed": True,
                 "session-cookie-expiration": 3600, "jwks-show": True,
             },
         })
@@ -227,6 +228,14 @@ class GlewlwydProcess:
             "authorization_type": ["code", "refresh_token", "device_authorization"],
             "token_endpoint_auth_method": ["none"], "scope": [],
             "post_logout_redirect_uri": post_logout_redirect_uri})
+
+    def set_backchannel_logout(self, client_id: str, uri: str):
+        """Registers the client's back-channel logout URI (OpenID Connect Back-Channel Logout 1.0),
+        where glewlwyd posts a `logout_token` when a session the client is part of ends."""
+        client = self.call("GET", f"/client/{client_id}").json()
+        client.pop("source", None)
+        client.update({"backchannel_logout_uri": uri, "backchannel_logout_session_required": "true"})
+        self.call("PUT", f"/client/{client_id}", client)
 
     def discovery(self) -> dict:
         return requests.get(self.issuer + "/.well-known/openid-configuration", timeout=5).json()

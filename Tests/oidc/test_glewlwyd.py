@@ -12,6 +12,8 @@ process pointed at it. In CI a missing glewlwyd is a failure, not a skip.
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import re
 import socket
@@ -27,7 +29,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE.parent / "tui"))
 
-from conftest import Server  # noqa: E402
+from conftest import Server, wait_until  # noqa: E402
 from glewlwyd import GlewlwydProcess, SpaLogin, approve_device, installed  # noqa: E402
 from harness import Listener, pkce_pair  # noqa: E402
 from ssoharness import Running  # noqa: E402
@@ -82,7 +84,7 @@ def server(glw, tmp_path_factory):
     srv.stop()
 
 
-def sign_in(glw: GlewlwydProcess, callback: Listener, username: str) -> dict:
+def sign_in(glw: GlewlwydProcess, callback: Listener, username: str, browser: SpaLogin | None = None) -> dict:
     """Authorization code with PKCE on the loopback redirect, as booktui does it."""
     oidc = glw.discovery()
     verifier, challenge = pkce_pair()
@@ -91,7 +93,7 @@ def sign_in(glw: GlewlwydProcess, callback: Listener, username: str) -> dict:
         "response_type": "code", "client_id": CLIENT_ID, "redirect_uri": redirect_uri,
         "scope": "openid profile email", "state": "st-1", "nonce": "n-1",
         "code_challenge": challenge, "code_challenge_method": "S256"})
-    landed = SpaLogin(glw).sign_in(url, username, USERS[username][0])
+    landed = (browser or SpaLogin(glw)).sign_in(url, username, USERS[username][0])
     query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(landed).query))
     assert landed.startswith(redirect_uri) and query.get("state") == "st-1" and "code" in query, landed
     resp = requests.post(oidc["token_endpoint"], timeout=10, data={
@@ -264,3 +266,20 @@ def test_booktui_device_sign_in_at_glewlwyd(server, glw, xdg):
         run.stop()
     assert code == 0, out + err
     assert re.search(r"Logged in to \S+ as libby via Glewlwyd \(roles: (librarian, staff|staff, librarian)\)\.", out), out
+
+
+def test_back_channel_logout_from_glewlwyd_ends_the_users_tokens(server, glw, callback):
+    """The user ends their glewlwyd session (its own session page does `DELETE
+    /api/oidc/session/<sid>`); glewlwyd posts a logout_token to book-server, and the access tokens
+    of that user, which carry no `sid`, are refused from then on (by subject and time)."""
+    glw.set_backchannel_logout(CLIENT_ID, server.url + "/api/oidc/backchannel-logout/")
+    browser = SpaLogin(glw)
+    tokens = sign_in(glw, callback, "reader1", browser=browser)
+    assert profile(server, tokens["access_token"]).status_code == 200
+    payload = tokens["id_token"].split(".")[1]
+    sid = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["sid"]
+    ended = browser.session.delete(f"{glw.issuer}/session/{sid}", timeout=10)
+    assert ended.status_code == 200, ended.text
+    wait_until(lambda: profile(server, tokens["access_token"]).status_code == 401, timeout=30,
+               what="book-server to refuse the token after glewlwyd's back-channel logout")
+    assert "back-channel logout" in server.log_text()
