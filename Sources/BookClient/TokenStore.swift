@@ -31,9 +31,18 @@ public struct OIDCSessionInfo: Codable, Sendable, Equatable {
     public var idToken: String?
     /// How the user signed in: `loopback`, `device` or `paste`.
     public var flow: String
+    /// What the server called the provider at sign-in (`provider_name`); nil in older token files.
+    public var providerName: String?
 
-    public init(issuer: String, clientId: String, idToken: String?, flow: String) {
+    public init(issuer: String, clientId: String, idToken: String?, flow: String, providerName: String? = nil) {
         self.issuer = issuer; self.clientId = clientId; self.idToken = idToken; self.flow = flow
+        self.providerName = providerName
+    }
+
+    /// The provider's name for screens: as the server named it, else guessed from the issuer.
+    public var displayName: String {
+        if let providerName, !providerName.isEmpty { return providerName }
+        return OIDCAdvert(issuer: issuer, clientId: clientId).name
     }
 }
 

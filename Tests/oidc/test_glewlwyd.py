@@ -32,7 +32,8 @@ sys.path.insert(0, str(HERE.parent / "tui"))
 from conftest import Server, wait_until  # noqa: E402
 from glewlwyd import GlewlwydProcess, SpaLogin, approve_device, installed  # noqa: E402
 from harness import Listener, pkce_pair  # noqa: E402
-from ssoharness import Running  # noqa: E402
+from ssoharness import Running, tokens_of  # noqa: E402
+from ssoharness import run as run_cli  # noqa: E402
 
 CLIENT_ID = "booktui"
 USERS = {
@@ -283,3 +284,36 @@ def test_back_channel_logout_from_glewlwyd_ends_the_users_tokens(server, glw, ca
     wait_until(lambda: profile(server, tokens["access_token"]).status_code == 401, timeout=30,
                what="book-server to refuse the token after glewlwyd's back-channel logout")
     assert "back-channel logout" in server.log_text()
+
+
+def test_booktui_status_a_book_by_the_flat_role_claim_and_logout_at_glewlwyd(server, glw, xdg):
+    """After a device sign-in: `booktui status` names the account and the provider, the librarian
+    role from glewlwyd's flat `roles` claim lets the stored token add a book, and `booktui logout`
+    reports each step at glewlwyd and fails when the provider session may remain."""
+    run = Running(xdg, server, "login", "--sso", "--device", "--no-qr")
+    try:
+        user_code = run.wait_line(lambda line: line.startswith("Code: ")).removeprefix("Code: ").strip()
+        approve_device(glw, user_code, CLIENT_ID, "librarian1", USERS["librarian1"][0])
+        code, out, err = run.finish()
+    finally:
+        run.stop()
+    assert code == 0, out + err
+    status = run_cli(xdg, server, "status")
+    assert status.returncode == 0 and "libby" in status.stdout and "Glewlwyd" in status.stdout, status.stdout
+    access = tokens_of(xdg, server)["access"]
+    added = requests.post(server.url + "/api/books/", headers={"Authorization": f"Bearer {access}"}, timeout=10,
+                          json={"title": "Flat Roles", "author": "G. Lewlwyd", "published_year": 2021})
+    assert added.status_code == 201, added.text
+    # glewlwyd takes neither a refresh token at its end-session endpoint (Keycloak's way) nor a
+    # revocation from a public client: booktui says so step by step, offers glewlwyd's logout page
+    # and exits 1, since the provider session may remain.
+    out = run_cli(xdg, server, "logout")
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert "Signing out of " + server.url + " (signed in via Glewlwyd):" in out.stdout, out.stdout
+    assert "✓ book-server refuses these tokens" in out.stdout
+    assert "✗ Glewlwyd session ended everywhere: the provider refused" in out.stdout
+    assert f"Glewlwyd's logout page: {glw.issuer}/end_session?" in out.stdout and "id_token_hint=" in out.stdout
+    assert "Keycloak" not in out.stdout + status.stdout
+    assert tokens_of(xdg, server) is None
+    assert requests.get(server.url + "/api/profile/", headers={"Authorization": f"Bearer {access}"},
+                        timeout=10).status_code == 401

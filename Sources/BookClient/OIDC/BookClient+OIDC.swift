@@ -248,7 +248,8 @@ extension BookClient {
         let refreshIn = (o["refresh_expires_in"] as? NSNumber)?.doubleValue
         let session = StoredSession(
             access: access, refresh: refresh, username: claims["preferred_username"] as? String,
-            oidc: OIDCSessionInfo(issuer: provider.issuer, clientId: advert.clientId, idToken: idToken, flow: flow.rawValue),
+            oidc: OIDCSessionInfo(issuer: provider.issuer, clientId: advert.clientId, idToken: idToken, flow: flow.rawValue,
+                                  providerName: advert.name),
             refreshExpiresAt: refreshIn.flatMap { $0 > 0 ? Date().addingTimeInterval($0) : nil })
         try persist(session)
         try? store?.setLastServer(server)

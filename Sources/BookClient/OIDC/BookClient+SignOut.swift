@@ -15,8 +15,15 @@ public struct SignOutStep: Sendable, Equatable {
     public enum Outcome: Sendable, Equatable { case done, failed(String), skipped(String) }
     public var name: String
     public var outcome: Outcome
-    /// The step that ends the provider's session (RP logout with the refresh token).
-    public static let providerSessionStep = "Keycloak session ended everywhere"
+    /// Whether this is the step that ends the provider's session (RP logout with the refresh token).
+    public var endsProviderSession = false
+
+    public init(name: String, outcome: Outcome, endsProviderSession: Bool = false) {
+        self.name = name; self.outcome = outcome; self.endsProviderSession = endsProviderSession
+    }
+
+    /// The name of the step that ends the session at the provider called `provider`.
+    public static func providerSessionStep(_ provider: String) -> String { "\(provider) session ended everywhere" }
 
     /// One line for a screen or a terminal.
     public var line: String {
@@ -33,12 +40,14 @@ public struct SignOutReport: Sendable, Equatable {
     public var wasSignedIn: Bool
     public var viaSSO: Bool
     public var steps: [SignOutStep]
+    /// The single sign-on provider's name for screens (`OIDCSessionInfo.displayName`).
+    public var providerName: String?
     /// The standard RP-initiated logout URL, when asked for (to open in a browser).
     public var browserLogoutURL: String?
     public var allDone: Bool { steps.allSatisfy { if case .failed = $0.outcome { return false }; return true } }
     /// Whether the provider's single sign-on session may still be alive: ending it failed.
     public var providerSessionMayRemain: Bool {
-        steps.contains { if case .failed = $0.outcome { return $0.name == SignOutStep.providerSessionStep }; return false }
+        steps.contains { if case .failed = $0.outcome { return $0.endsProviderSession }; return false }
     }
 }
 
@@ -58,7 +67,7 @@ extension BookClient {
             return SignOutReport(wasSignedIn: true, viaSSO: false,
                                  steps: [step, SignOutStep(name: "local tokens deleted", outcome: .done)])
         }
-        var report = SignOutReport(wasSignedIn: true, viaSSO: t.oidc != nil, steps: [])
+        var report = SignOutReport(wasSignedIn: true, viaSSO: t.oidc != nil, steps: [], providerName: t.oidc?.displayName)
         if strength != .local { report.steps.append(await serverLogout(t)) }
         if let info = t.oidc {
             var provider: ProviderMetadata?
@@ -129,25 +138,26 @@ extension BookClient {
     /// this from public clients; a provider that refuses it is reported, not fatal).
     func endProviderSession(_ t: StoredSession, _ info: OIDCSessionInfo, _ provider: ProviderMetadata?,
                             _ discoveryProblem: String) async -> SignOutStep {
-        let name = SignOutStep.providerSessionStep
-        guard let provider else { return SignOutStep(name: name, outcome: .failed(discoveryProblem)) }
+        let name = SignOutStep.providerSessionStep(info.displayName)
+        func step(_ outcome: SignOutStep.Outcome) -> SignOutStep { SignOutStep(name: name, outcome: outcome, endsProviderSession: true) }
+        guard let provider else { return step(.failed(discoveryProblem)) }
         guard let end = provider.endSessionEndpoint else {
-            return SignOutStep(name: name, outcome: .skipped("the provider has no end-session endpoint"))
+            return step(.skipped("the provider has no end-session endpoint"))
         }
         do {
             let r = try await absolute("POST", end, form: ["client_id": info.clientId, "refresh_token": t.refresh])
-            if (200...299).contains(r.status) { return SignOutStep(name: name, outcome: .done) }
+            if (200...299).contains(r.status) { return step(.done) }
             let e = Self.oauthError(r)
             // A refused refresh token may mean the session already ended (signed out elsewhere):
             // then the provider refuses the access token at userinfo too, and nothing remains.
             if e.code == "invalid_grant", let userinfo = provider.userinfoEndpoint,
                let probe = try? await absolute("GET", userinfo, bearer: t.access), probe.status == 401 {
-                return SignOutStep(name: name, outcome: .skipped("the provider had already ended it (signed out elsewhere)"))
+                return step(.skipped("the provider had already ended it (signed out elsewhere)"))
             }
-            return SignOutStep(name: name, outcome: .failed("the provider refused (\(e.code)\(e.description.isEmpty ? "" : ": " + e.description)); "
+            return step(.failed("the provider refused (\(e.code)\(e.description.isEmpty ? "" : ": " + e.description)); "
                                + "use --browser-logout to end it in a browser"))
         } catch {
-            return SignOutStep(name: name, outcome: .failed(Self.describe(error)))
+            return step(.failed(Self.describe(error)))
         }
     }
 

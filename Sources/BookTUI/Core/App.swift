@@ -255,12 +255,15 @@ public final class App {
         s.line(s.rows - 1, " " + (top?.footer(self) ?? ""), .status)
     }
 
+    /// The single sign-on provider's name, as the server calls it ("Keycloak", "Glewlwyd", …).
+    var providerName: String { authConfig.oidc?.name ?? "single sign-on" }
+
     func drawStatusLine(_ s: Surface) {
         var parts = ["booktui", client.server]
         if let p = profile {
             let roles = p.roles.map { $0.isEmpty ? "no roles" : $0.joined(separator: ",") }
-            // "via Keycloak" before the roles: Keycloak's role lists are long and get cut.
-            parts.append(p.username + (p.authSource == "oidc" ? " via Keycloak" : "") + (roles.map { " (\($0))" } ?? ""))
+            // "via <provider>" before the roles: a provider's role lists are long and get cut.
+            parts.append(p.username + (p.authSource == "oidc" ? " via \(providerName)" : "") + (roles.map { " (\($0))" } ?? ""))
         } else {
             parts.append("not signed in")
         }

@@ -21,7 +21,7 @@ public final class LoginScreen: Screen {
     public var title: String { "Log in" }
     public var help: [(key: String, action: String)] {
         [("Tab / Shift-Tab", "next / previous field"), ("Enter", "next field; on Password: log in"),
-         ("Ctrl-S", "log in"), ("Ctrl-O", "sign in with Keycloak (when the server offers it)"),
+         ("Ctrl-S", "log in"), ("Ctrl-O", "sign in with single sign-on (Keycloak or another provider, when the server offers it)"),
          ("Ctrl-R", "register a new account"), ("Ctrl-F", "forgot password"),
          ("Ctrl-A/E/K/U/W", "edit the field like a shell line"), ("Esc", "cancel a call in progress; else quit")]
     }

@@ -49,7 +49,7 @@ final class ProfileScreen: Screen {
                 ("Username", p.username), ("E-mail", p.email ?? ""), ("First name", p.firstName ?? ""),
                 ("Last name", p.lastName ?? ""), ("Roles", roles), ("Books", p.bookCount.map(String.init) ?? "?"),
                 ("Joined", p.dateJoined.map(Dates.minute) ?? ""), ("Last login", p.lastLogin.map(Dates.minute) ?? (app.authConfig.extended ? "never" : "not recorded by this server")),
-                ("Signed in", p.authSource == "oidc" ? "via Keycloak (single sign-on)" : "local account"),
+                ("Signed in", p.authSource == "oidc" ? "via \(app.providerName) (single sign-on)" : "local account"),
             ]
             for (k, v) in rows {
                 s.text(row, 2, k, width: 14, .normal, alignRight: true)

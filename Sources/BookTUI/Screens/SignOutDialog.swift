@@ -1,14 +1,19 @@
 import BookClient
 
-/// Sign-out for a Keycloak user, in three strengths; the strongest, ending the Keycloak session
-/// everywhere (single sign-out), is the default. Each step's result is shown afterwards on the
+/// Sign-out for a single sign-on user, in three strengths; the strongest, ending the provider's
+/// session everywhere (single sign-out), is the default. Each step's result is shown afterwards on the
 /// login screen.
 final class SignOutDialog: Screen {
-    static let choices: [(key: Character, strength: SignOutStrength, text: String)] = [
-        ("1", .everywhere, "Sign out of Keycloak everywhere (default)"),
-        ("2", .revoke, "Revoke this session only; stay signed in to Keycloak"),
-        ("3", .local, "Only forget the tokens on this machine"),
-    ]
+    static let choices: [(key: Character, strength: SignOutStrength)] = [("1", .everywhere), ("2", .revoke), ("3", .local)]
+
+    /// What a choice does, with the provider's name ("Keycloak", "Glewlwyd", …).
+    static func text(_ strength: SignOutStrength, provider: String) -> String {
+        switch strength {
+        case .everywhere: "Sign out of \(provider) everywhere (default)"
+        case .revoke: "Revoke this session only; stay signed in to \(provider)"
+        case .local: "Only forget the tokens on this machine"
+        }
+    }
     var selected = 0
 
     var title: String { "Log out" }
@@ -22,8 +27,10 @@ final class SignOutDialog: Screen {
         let w = min(area.width - 4, 64)
         let left = area.left + (area.width - w) / 2
         let top = area.top + area.height / 2 - 4
-        let lines = ["Log out of \(app.client.server) (signed in via Keycloak):", ""]
-            + Self.choices.enumerated().map { i, c in (i == selected ? "▶ " : "  ") + "\(c.key)  \(c.text)" }
+        let lines = ["Log out of \(app.client.server) (signed in via \(app.providerName)):", ""]
+            + Self.choices.enumerated().map { i, c in
+                (i == selected ? "▶ " : "  ") + "\(c.key)  \(Self.text(c.strength, provider: app.providerName))"
+            }
             + ["", "Enter = chosen · Esc = stay signed in"]
         s.text(top, left, "┌" + String(repeating: "─", count: w - 2) + "┐", width: w, .header)
         for (i, l) in lines.enumerated() {

@@ -4,23 +4,23 @@ import BookTUI
 import Foundation
 
 extension BooktuiCommand {
-    /// `booktui logout`: sign out as far as asked; for single sign-on, the Keycloak session too.
+    /// `booktui logout`: sign out as far as asked; for single sign-on, the provider's session too.
     struct Logout: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Sign out: revoke the session on the server (and end the Keycloak session) and delete local tokens.",
-            discussion: "For a Keycloak sign-in the default ends the Keycloak session everywhere (single sign-out).")
+            abstract: "Sign out: revoke the session on the server (and end the single sign-on session) and delete local tokens.",
+            discussion: "For a single sign-on (Keycloak or another provider) the default ends the provider's session everywhere (single sign-out).")
         @OptionGroup var options: ServerOptions
 
         /// Only forget the tokens here.
         @Flag(name: .long, help: "Only delete the tokens on this machine; tell nobody.")
         var localOnly = false
 
-        /// Revoke, but leave the Keycloak session (other apps) alone.
-        @Flag(name: .long, help: "Revoke these tokens but keep the Keycloak session of other apps.")
+        /// Revoke, but leave the provider's session (other apps) alone.
+        @Flag(name: .long, help: "Revoke these tokens but keep the single sign-on session (Keycloak or another) of other apps.")
         var keepKeycloakSession = false
 
         /// Print the provider's logout page URL (id_token_hint) to open in a browser.
-        @Flag(name: .long, help: "Also print the Keycloak logout page URL (RP-initiated logout) to open in a browser.")
+        @Flag(name: .long, help: "Also print the provider's logout page URL (RP-initiated logout) to open in a browser.")
         var browserLogout = false
 
         /// `url` as an OSC 8 hyperlink on a terminal (the address stays the visible text, so it
@@ -54,11 +54,12 @@ extension BooktuiCommand {
                 }
                 return
             }
-            print("Signing out of \(client.server)\(r.viaSSO ? " (signed in via Keycloak)" : ""):")
+            let provider = r.providerName ?? "the provider"
+            print("Signing out of \(client.server)\(r.viaSSO ? " (signed in via \(provider))" : ""):")
             for step in r.steps { print("  " + step.line) }
             let remains = r.providerSessionMayRemain
             if let url = r.browserLogoutURL, browserLogout || remains {
-                print("Keycloak's logout page: \(Self.link(url, onTerminal: isatty(1) != 0))")
+                print("\(provider)'s logout page: \(Self.link(url, onTerminal: isatty(1) != 0))")
                 if remains, isatty(1) != 0, let code = QRCode(url) {
                     print("Open it to end the session there, or scan this with a phone:")
                     for line in code.halfBlockLines() { print("  " + line) }

@@ -10,7 +10,7 @@ extension BooktuiCommand {
         @OptionGroup var options: ServerOptions
 
         /// Refresh the tokens first (against Keycloak for a single sign-on).
-        @Flag(name: .long, help: "Refresh the tokens now (against Keycloak for a single sign-on), then show them.")
+        @Flag(name: .long, help: "Refresh the tokens now (at the provider for a single sign-on), then show them.")
         var refresh = false
 
         func run() throws {
@@ -31,8 +31,8 @@ extension BooktuiCommand {
                 print("Roles:          \(p.roles.map { $0.isEmpty ? "(none)" : $0.joined(separator: ", ") } ?? "(server has no roles)")")
                 if let info = session?.oidc {
                     let how = SignInFlow(rawValue: info.flow)?.label ?? info.flow
-                    print("Signed in with: single sign-on via Keycloak (\(info.issuer), \(how))")
-                    print("Keycloak session: \(ssoState ?? "unknown")")
+                    print("Signed in with: single sign-on via \(info.displayName) (\(info.issuer), \(how))")
+                    print("\(info.displayName) session: \(ssoState ?? "unknown")")
                 } else {
                     print("Signed in with: \(p.authSource == "oidc" ? "single sign-on" : "local account")")
                 }
