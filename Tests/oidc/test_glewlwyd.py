@@ -254,17 +254,22 @@ def test_booktui_paste_sign_in_at_glewlwyd(server, glw, xdg):
     assert re.search(r"Logged in to \S+ as libby via Glewlwyd \(roles: (librarian, staff|staff, librarian)\)\.", out), out
 
 
+def device_login(server: Server, glw: GlewlwydProcess, xdg: Path, username: str) -> tuple[int, str, str]:
+    """`booktui login --sso --device`, the code approved at glewlwyd by `username`."""
+    run = Running(xdg, server, "login", "--sso", "--device", "--no-qr")
+    try:
+        user_code = run.wait_line(lambda line: line.startswith("Code: ")).removeprefix("Code: ").strip()
+        approve_device(glw, user_code, CLIENT_ID, username, USERS[username][0])
+        return run.finish()
+    finally:
+        run.stop()
+
+
 def test_booktui_device_sign_in_at_glewlwyd(server, glw, xdg):
     """`booktui login --sso --device` (over SSH, no browser here): the code is approved at glewlwyd
     by the user on another device, booktui polls and signs in with the flat role claim."""
     assert requests.get(server.url + "/api/auth/config/", timeout=10).json()["oidc"]["device_authorization"] is True
-    run = Running(xdg, server, "login", "--sso", "--device", "--no-qr")
-    try:
-        user_code = run.wait_line(lambda line: line.startswith("Code: ")).removeprefix("Code: ").strip()
-        approve_device(glw, user_code, CLIENT_ID, "librarian1", USERS["librarian1"][0])
-        code, out, err = run.finish()
-    finally:
-        run.stop()
+    code, out, err = device_login(server, glw, xdg, "librarian1")
     assert code == 0, out + err
     assert re.search(r"Logged in to \S+ as libby via Glewlwyd \(roles: (librarian, staff|staff, librarian)\)\.", out), out
 
@@ -290,13 +295,7 @@ def test_booktui_status_a_book_by_the_flat_role_claim_and_logout_at_glewlwyd(ser
     """After a device sign-in: `booktui status` names the account and the provider, the librarian
     role from glewlwyd's flat `roles` claim lets the stored token add a book, and `booktui logout`
     reports each step at glewlwyd and fails when the provider session may remain."""
-    run = Running(xdg, server, "login", "--sso", "--device", "--no-qr")
-    try:
-        user_code = run.wait_line(lambda line: line.startswith("Code: ")).removeprefix("Code: ").strip()
-        approve_device(glw, user_code, CLIENT_ID, "librarian1", USERS["librarian1"][0])
-        code, out, err = run.finish()
-    finally:
-        run.stop()
+    code, out, err = device_login(server, glw, xdg, "librarian1")
     assert code == 0, out + err
     status = run_cli(xdg, server, "status")
     assert status.returncode == 0 and "libby" in status.stdout and "Glewlwyd" in status.stdout, status.stdout
