@@ -126,8 +126,13 @@ public actor BookClient {
         guard first.status == 401 else { return first }
         let fresh = try await refreshed(after: t.access)
         let second = try await exchange(makeRequest(method, path, query: query, json: json, bearer: fresh.access))
-        if second.status == 401 { throw APIError.signedOut }
-        return second
+        guard second.status == 401 else { return second }
+        // The provider gave fresh tokens and the server still refuses them: signing in again
+        // would not help, so say why, in the server's words ("User is inactive", "audience …").
+        if fresh.oidc != nil, case .unauthorized(let why) = Self.error(from: second), !why.isEmpty {
+            throw APIError.unauthorized("The server refused the provider's token: \(why)")
+        }
+        throw APIError.signedOut
     }
 
     /// Fresh tokens, refreshing at most once for any number of concurrent callers.

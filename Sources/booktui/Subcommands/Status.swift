@@ -44,6 +44,9 @@ extension BooktuiCommand {
             case .failure(.signedOut):
                 print("Not signed in.")
                 throw ExitCode(1)
+            case .failure(.unauthorized(let why)):
+                print("Not signed in: \(why)")
+                throw ExitCode(1)
             case .failure(let e):
                 print("Error:          \(e.description)")
                 throw ExitCode(2)
