@@ -22,6 +22,7 @@ struct TokenController: RouteCollection {
         guard case .value(let name?) = username, case .value(let secret?) = password else { throw r.errors }
 
         try PasswordRules.refuseOverlong(secret, field: "password")
+        try req.passwordHasher.refuseIfFull()
         let limiter = LoginLimiter(config: req.application.config, db: req.db)
         let address = req.clientAddress
         // The attempt is counted before the hash, so parallel guesses cannot outrun the limit.
