@@ -88,17 +88,7 @@ enum BookQueries {
 
 extension BookDTO {
     init(row: any SQLRow) throws {
-        id = try row.decode(column: "id", as: Int.self)
-        title = try row.decode(column: "title", as: String.self)
-        author = try row.decode(column: "author", as: String.self)
-        published_year = try row.decode(column: "published_year", as: Int.self)
-        user = try row.decode(column: "user_id", as: Int.self)
-        is_available = try row.decode(column: "is_available", as: Bool.self)
-        isbn = try row.decode(column: "isbn", as: String?.self)
-        publisher = try row.decode(column: "publisher", as: String?.self)
-        pages = try row.decode(column: "pages", as: Int?.self)
-        notes = try row.decode(column: "notes", as: String?.self)
-        created_at = try row.decode(column: "created_at", as: Date?.self)
-        updated_at = try row.decode(column: "updated_at", as: Date?.self)
+        var columns = SQLKitColumns(row: row)
+        try self.init(reading: &columns)
     }
 }

@@ -14,21 +14,32 @@ enum BookRows {
     static func fetch(_ query: SQLSelectBuilder, on db: any Database) async throws -> [BookDTO] {
         let sql = try BookQueries.sql(db)
         let (text, binds) = sql.serialize(query.select)
-        if let level = sql.queryLogLevel {
-            db.logger.log(level: level, "Executing query", metadata: ["sql": .string(text), "binds": .array(binds.map { .string("\($0)") })])
-        }
         if let sqlite = db as? any SQLiteDatabase {
+            log(text, binds, sql, db)
             let encoder = SQLiteDataEncoder()
             let rows = try await sqlite.query(text, try binds.map { try encoder.encode($0) })
-            return try rows.map(BookDTO.init(sqlite:))
+            return try rows.map { row in
+                var columns = SQLiteColumns(row.columns.makeIterator())
+                return try BookDTO(reading: &columns)
+            }
         }
         if let postgres = db as? any PostgresDatabase, let bindings = postgresBindings(binds) {
+            log(text, binds, sql, db)
             let result = try await postgres.withConnection {
                 $0.query(PostgresQuery(unsafeSQL: text, binds: bindings), logger: db.logger)
             }.get()
-            return try result.rows.map(BookDTO.init(postgres:))
+            return try result.rows.map { row in
+                var cells = PostgresCells(row.makeIterator())
+                return try BookDTO(reading: &cells)
+            }
         }
-        return try await query.all().map(BookDTO.init(row:))
+        return try await query.all().map(BookDTO.init(row:))    // SQLKit logs this one itself
+    }
+
+    /// As SQLKit logs a query it runs (at its `queryLogLevel`, binds hidden by `LogRedaction`).
+    static func log(_ text: String, _ binds: [any Encodable & Sendable], _ sql: any SQLDatabase, _ db: any Database) {
+        guard let level = sql.queryLogLevel else { return }
+        db.logger.log(level: level, "Executing query", metadata: ["sql": .string(text), "binds": .array(binds.map { .string("\($0)") })])
     }
 
     /// Our lists bind only numbers, text and flags; anything else takes the SQLKit path.
@@ -51,52 +62,81 @@ enum BookRows {
     }
 }
 
-extension BookDTO {
-    /// A row of `BookQueries.columns` from SQLite, in that order.
-    init(sqlite row: SQLiteRow) throws {
-        var columns = row.columns.makeIterator()
-        func next<T: SQLiteDataConvertible>(_: T.Type, _ name: String) throws -> T {
-            guard let data = columns.next()?.data, let value = T(sqliteData: data) else { throw BookRows.Mismatch(column: name) }
-            return value
-        }
-        func optional<T: SQLiteDataConvertible>(_: T.Type, _ name: String) throws -> T? {
-            guard let data = columns.next()?.data else { throw BookRows.Mismatch(column: name) }
-            if data == .null { return nil }
-            guard let value = T(sqliteData: data) else { throw BookRows.Mismatch(column: name) }
-            return value
-        }
-        id = try next(Int.self, "id")
-        title = try next(String.self, "title")
-        author = try next(String.self, "author")
-        published_year = try next(Int.self, "published_year")
-        user = try next(Int.self, "user_id")
-        is_available = try next(Bool.self, "is_available")
-        isbn = try optional(String.self, "isbn")
-        publisher = try optional(String.self, "publisher")
-        pages = try optional(Int.self, "pages")
-        notes = try optional(String.self, "notes")
-        created_at = try optional(Date.self, "created_at")
-        updated_at = try optional(Date.self, "updated_at")
-    }
+/// The columns of one row of `BookQueries.columns`, read in that order, each with a concrete type.
+protocol BookColumns {
+    mutating func int(_ name: String) throws -> Int
+    mutating func string(_ name: String) throws -> String
+    mutating func bool(_ name: String) throws -> Bool
+    mutating func optionalInt(_ name: String) throws -> Int?
+    mutating func optionalString(_ name: String) throws -> String?
+    mutating func optionalDate(_ name: String) throws -> Date?
+}
 
-    /// A row of `BookQueries.columns` from PostgreSQL, in that order.
-    init(postgres row: PostgresRow) throws {
-        var cells = row.makeIterator()
-        func next<T: PostgresDecodable>(_: T.Type, _ name: String) throws -> T {
-            guard let cell = cells.next() else { throw BookRows.Mismatch(column: name) }
-            return try cell.decode(T.self)
-        }
-        id = try next(Int.self, "id")
-        title = try next(String.self, "title")
-        author = try next(String.self, "author")
-        published_year = try next(Int.self, "published_year")
-        user = try next(Int.self, "user_id")
-        is_available = try next(Bool.self, "is_available")
-        isbn = try next(String?.self, "isbn")
-        publisher = try next(String?.self, "publisher")
-        pages = try next(Int?.self, "pages")
-        notes = try next(String?.self, "notes")
-        created_at = try next(Date?.self, "created_at")
-        updated_at = try next(Date?.self, "updated_at")
+extension BookDTO {
+    /// The one place that lists a book row's columns in `BookQueries.columns`' order.
+    init(reading row: inout some BookColumns) throws {
+        id = try row.int("id")
+        title = try row.string("title")
+        author = try row.string("author")
+        published_year = try row.int("published_year")
+        user = try row.int("user_id")
+        is_available = try row.bool("is_available")
+        isbn = try row.optionalString("isbn")
+        publisher = try row.optionalString("publisher")
+        pages = try row.optionalInt("pages")
+        notes = try row.optionalString("notes")
+        created_at = try row.optionalDate("created_at")
+        updated_at = try row.optionalDate("updated_at")
     }
+}
+
+/// sqlite-nio's row, column after column.
+struct SQLiteColumns: BookColumns {
+    var columns: IndexingIterator<[SQLiteColumn]>
+    init(_ columns: IndexingIterator<[SQLiteColumn]>) { self.columns = columns }
+
+    mutating func value<T: SQLiteDataConvertible>(_ name: String) throws -> T? {
+        guard let data = columns.next()?.data else { throw BookRows.Mismatch(column: name) }
+        if data == .null { return nil }
+        guard let value = T(sqliteData: data) else { throw BookRows.Mismatch(column: name) }
+        return value
+    }
+    mutating func required<T: SQLiteDataConvertible>(_ name: String) throws -> T {
+        guard let value: T = try value(name) else { throw BookRows.Mismatch(column: name) }
+        return value
+    }
+    mutating func int(_ name: String) throws -> Int { try required(name) }
+    mutating func string(_ name: String) throws -> String { try required(name) }
+    mutating func bool(_ name: String) throws -> Bool { try required(name) }
+    mutating func optionalInt(_ name: String) throws -> Int? { try value(name) }
+    mutating func optionalString(_ name: String) throws -> String? { try value(name) }
+    mutating func optionalDate(_ name: String) throws -> Date? { try value(name) }
+}
+
+/// PostgresNIO's row, cell after cell.
+struct PostgresCells: BookColumns {
+    var cells: PostgresRow.Iterator
+    init(_ cells: PostgresRow.Iterator) { self.cells = cells }
+
+    mutating func value<T: PostgresDecodable>(_ name: String) throws -> T {
+        guard let cell = cells.next() else { throw BookRows.Mismatch(column: name) }
+        return try cell.decode(T.self)
+    }
+    mutating func int(_ name: String) throws -> Int { try value(name) }
+    mutating func string(_ name: String) throws -> String { try value(name) }
+    mutating func bool(_ name: String) throws -> Bool { try value(name) }
+    mutating func optionalInt(_ name: String) throws -> Int? { try value(name) }
+    mutating func optionalString(_ name: String) throws -> String? { try value(name) }
+    mutating func optionalDate(_ name: String) throws -> Date? { try value(name) }
+}
+
+/// SQLKit's row, by column name: the path for any other database.
+struct SQLKitColumns: BookColumns {
+    let row: any SQLRow
+    mutating func int(_ name: String) throws -> Int { try row.decode(column: name, as: Int.self) }
+    mutating func string(_ name: String) throws -> String { try row.decode(column: name, as: String.self) }
+    mutating func bool(_ name: String) throws -> Bool { try row.decode(column: name, as: Bool.self) }
+    mutating func optionalInt(_ name: String) throws -> Int? { try row.decode(column: name, as: Int?.self) }
+    mutating func optionalString(_ name: String) throws -> String? { try row.decode(column: name, as: String?.self) }
+    mutating func optionalDate(_ name: String) throws -> Date? { try row.decode(column: name, as: Date?.self) }
 }
