@@ -13,6 +13,7 @@ import secrets
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import tempfile
 import time
@@ -234,6 +235,15 @@ class Server:
         """Runs another `book-server` command (roles, migrate) against the same database."""
         return subprocess.run([str(BOOK_SERVER_BIN), *args], cwd=self.workdir, env=self.env,
                               capture_output=True, text=True, check=check, timeout=120)
+
+    def sql(self, statement: str) -> list[tuple[str, ...]]:
+        """Runs SQL on this server's own database, as an operator would by hand; the rows as strings."""
+        if self.database_url.startswith("sqlite:"):
+            with sqlite3.connect(self.database_url.removeprefix("sqlite:")) as db:
+                return [tuple(str(v) for v in row) for row in db.execute(statement).fetchall()]
+        out = subprocess.run(["psql", "-At", "-v", "ON_ERROR_STOP=1", self.database_url, "-c", statement],
+                             capture_output=True, text=True, check=True)
+        return [tuple(line.split("|")) for line in out.stdout.splitlines() if line]
 
     def log_text(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""

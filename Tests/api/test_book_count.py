@@ -1,8 +1,5 @@
 """The count a page of books shows, and the profile's `book_count`, follow every kind of write:
 the database keeps them (migration `AddUserBookCount`), on SQLite and PostgreSQL."""
-import sqlite3
-import subprocess
-
 from conftest import signup
 
 
@@ -15,15 +12,6 @@ def counts(api) -> tuple[int, int, int]:
 
 def book(title: str, **extra) -> dict:
     return {"title": title, "author": "Count Author", "published_year": 2000, **extra}
-
-
-def run_sql(server, statement: str):
-    if server.database_url.startswith("sqlite:"):
-        with sqlite3.connect(server.database_url.removeprefix("sqlite:")) as db:
-            db.execute(statement)
-    else:
-        subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", server.database_url, "-c", statement],
-                       check=True, capture_output=True)
 
 
 def test_counts_follow_posts_bulk_deletes_sql_and_other_users(server):
@@ -45,10 +33,10 @@ def test_counts_follow_posts_bulk_deletes_sql_and_other_users(server):
     # Written by hand in SQL, as an operator might: still counted, and moving a book moves its count.
     owner = api.get("/api/profile/").json()["id"]
     theirs = other.get("/api/profile/").json()["id"]
-    run_sql(server, "INSERT INTO books (title, author, published_year, user_id, is_available, search_text) "
+    server.sql("INSERT INTO books (title, author, published_year, user_id, is_available, search_text) "
                     f"VALUES ('By SQL', 'Operator', 1999, {owner}, false, 'by sql operator')")
     assert counts(api) == (5, 5, 5)
-    run_sql(server, f"UPDATE books SET user_id = {theirs} WHERE id = {ids[2]}")
+    server.sql(f"UPDATE books SET user_id = {theirs} WHERE id = {ids[2]}")
     assert counts(api) == (4, 4, 4) and counts(other) == (1, 1, 1)
 
     # A filter still counts what it finds.

@@ -388,10 +388,9 @@ def test_a_token_the_server_still_refuses_after_a_refresh_is_shown_with_the_serv
     # in and refreshes, but book-server refuses every token: booktui says why instead of "log in again".
     device_sign_in(xdg, sso_server, "librarian2")
     username = run(xdg, sso_server, "status").stdout.split("User:")[1].split()[0]
-    db = sso_server.database_url.removeprefix("sqlite:")
-    subprocess.run(["sqlite3", db, f"UPDATE users SET is_active = 0 WHERE username = '{username}'"], check=True)
+    sso_server.sql(f"UPDATE users SET is_active = false WHERE username = '{username}'")
     r = run(xdg, sso_server, "status")
     assert r.returncode == 1, r.stdout + r.stderr
     assert "Not signed in: The server refused the provider's token: User is inactive" in r.stdout, r.stdout
-    subprocess.run(["sqlite3", db, f"UPDATE users SET is_active = 1 WHERE username = '{username}'"], check=True)
+    sso_server.sql(f"UPDATE users SET is_active = true WHERE username = '{username}'")
     assert run(xdg, sso_server, "status").returncode == 0   # the session was kept: back on when switched on

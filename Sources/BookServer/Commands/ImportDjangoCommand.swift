@@ -69,6 +69,14 @@ struct ImportDjangoCommand: AnyAsyncCommand {
     struct DumpUser {
         var pk: Int, username: String, email: String, firstName: String, lastName: String
         var password: String, isActive: Bool, dateJoined: Date?, lastLogin: Date?
+
+        init(pk: Int, username: String, email: String, firstName: String, lastName: String,
+             password: String, isActive: Bool, dateJoined: Date?, lastLogin: Date?) {
+            self.pk = pk; self.username = username; self.email = email; self.firstName = firstName
+            self.lastName = lastName; self.isActive = isActive; self.dateJoined = dateJoined; self.lastLogin = lastLogin
+            // Django leaves an empty password for some accounts: as unusable as its `!…`.
+            self.password = password.isEmpty ? "!" : password
+        }
     }
     struct DumpBook { var owner: Int, title: String, author: String, year: Int, available: Bool }
     struct Dump { var users: [DumpUser], books: [DumpBook], skipped: [String: Int] }
@@ -96,7 +104,7 @@ struct ImportDjangoCommand: AnyAsyncCommand {
             user.isActive = u.isActive
             if let last = u.lastLogin, user.lastLogin.map({ $0 < last }) ?? true { user.lastLogin = last }
             // An imported hash is replaced at first login; once replaced, a second run keeps ours.
-            if existing == nil || DjangoPassword.isDjangoHash(user.passwordHash) || DjangoPassword.isUnusable(user.passwordHash) {
+            if DjangoPassword.isDjangoHash(user.passwordHash) || DjangoPassword.isUnusable(user.passwordHash) {
                 user.passwordHash = u.password
             }
             do {
@@ -225,7 +233,7 @@ struct ImportDjangoCommand: AnyAsyncCommand {
         }
         return DumpUser(pk: pk, username: name, email: f["email"] as? String ?? "",
                         firstName: f["first_name"] as? String ?? "", lastName: f["last_name"] as? String ?? "",
-                        password: password.isEmpty ? "!" : password, isActive: f["is_active"] as? Bool ?? true,
+                        password: password, isActive: f["is_active"] as? Bool ?? true,
                         dateJoined: date(f["date_joined"]), lastLogin: date(f["last_login"]))
     }
 

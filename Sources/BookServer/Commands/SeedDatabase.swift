@@ -41,8 +41,11 @@ struct SeedDatabase {
         return location
     }
 
+    /// The seed's book table, as Django names it for `myapp.Books`; a constant, never input.
+    static let booksTable = "myapp_books"
+
     /// The users and books of the seed's database at `location`.
-    static func read(_ location: Location, booksTable: String = "myapp_books") throws -> ImportDjangoCommand.Dump {
+    static func read(_ location: Location) throws -> ImportDjangoCommand.Dump {
         let connection = try Connection(location)
         defer { connection.close() }
         let users = try connection.rows("""
@@ -50,7 +53,7 @@ struct SeedDatabase {
             """).map { row in
             ImportDjangoCommand.DumpUser(
                 pk: try int(row[0], "auth_user.id"), username: row[1] ?? "", email: row[2] ?? "", firstName: row[3] ?? "",
-                lastName: row[4] ?? "", password: (row[5] ?? "").isEmpty ? "!" : row[5]!, isActive: row[6] == "1",
+                lastName: row[4] ?? "", password: row[5] ?? "", isActive: row[6] == "1",
                 dateJoined: row[7].flatMap(date), lastLogin: row[8].flatMap(date))
         }
         let books = try connection.rows("SELECT title, author, published_year, user_id, is_available FROM \(booksTable) ORDER BY id").map { row in
@@ -66,11 +69,10 @@ struct SeedDatabase {
         return value
     }
 
-    /// Django keeps datetimes in UTC in `DATETIME(6)`: `2024-05-01 10:00:00.123456`.
+    /// Django keeps datetimes in UTC in `DATETIME(6)`: `2024-05-01 10:00:00.123456`, the file's
+    /// form with a space for the `T` and no `Z`.
     static func date(_ text: String) -> Date? {
-        let iso = text.replacingOccurrences(of: " ", with: "T") + "Z"
-        return (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(iso))
-            ?? (try? Date.ISO8601FormatStyle().parse(iso))
+        ImportDjangoCommand.date(text.replacingOccurrences(of: " ", with: "T") + "Z")
     }
 
     /// One blocking client connection (the command runs once, off the server's event loops).
