@@ -16,6 +16,15 @@ public struct BrowserSignIn: Sendable {
     let pkce: PKCE
     let provider: ProviderMetadata
     let advert: OIDCAdvert
+
+    /// What to do when the provider refuses this sign-in's redirect address: register it, and for
+    /// the loopback flow sign in on that same port.
+    public var registrationHint: String {
+        let register = "Register \(redirectURI) as a redirect URI of client \(advert.clientId) there"
+        guard flow == .loopback else { return register + "." }
+        let port = URLComponents(string: redirectURI)?.port.map(String.init) ?? "PORT"
+        return register + ", and sign in with that fixed port: booktui login --sso --port \(port)."
+    }
 }
 
 /// A device authorization (RFC 8628) under way.
@@ -110,18 +119,14 @@ extension BookClient {
             URLQueryItem(name: "code_challenge_method", value: pkce.method),
         ]
         guard let url = c.url?.absoluteString else { throw APIError.sso("Bad authorization endpoint") }
+        let signIn = BrowserSignIn(url: url, redirectURI: redirect, flow: flow, listener: listener, state: state,
+                                   nonce: nonce, pkce: pkce, provider: provider, advert: advert)
         if let refusal = await AuthorizationPreflight.check(url, timeout: timeout) {
             listener?.close()
-            let name = advert.name
-            let fixed = flow == .loopback
-                ? " Register \(redirect) as a redirect URI of client \(advert.clientId) there, and sign in with that fixed port:"
-                  + " booktui login --sso --port \(URLComponents(string: redirect)?.port.map(String.init) ?? "PORT")."
-                : " Register \(redirect) as a redirect URI of client \(advert.clientId) there."
-            throw APIError.sso("\(name) refused this sign-in request (HTTP \(refusal.status)"
-                               + (refusal.message.isEmpty ? ")." : ": \(refusal.message)).") + fixed)
+            throw APIError.sso("\(advert.name) refused this sign-in request (HTTP \(refusal.status)"
+                               + (refusal.message.isEmpty ? ")." : ": \(refusal.message)).") + " " + signIn.registrationHint)
         }
-        return BrowserSignIn(url: url, redirectURI: redirect, flow: flow, listener: listener, state: state,
-                             nonce: nonce, pkce: pkce, provider: provider, advert: advert)
+        return signIn
     }
 
     /// Waits for the browser to come back to the loopback listener, then redeems the code.

@@ -125,9 +125,7 @@ extension BooktuiCommand {
                 }
                 do { return .success(try await client.finishLoopback(s, timeout: timeout)) } catch {
                     // A provider that wants exact redirect URIs shows its refusal in the browser only.
-                    let fixed = URLComponents(string: s.redirectURI)?.port.map(String.init) ?? "PORT"
-                    say("If the provider refused the redirect address, register \(s.redirectURI) for this client there,"
-                        + " and sign in with that fixed port: booktui login --sso --port \(fixed)")
+                    say("If the provider refused the redirect address: " + s.registrationHint)
                     throw error
                 }
             } catch { return .failure(asAPIError(error)) }
