@@ -648,13 +648,144 @@ class Provider:
         return rec
 
 
+# --------------------------------------------------------------------------
+# The web app: one function per concern registers its routes (and the Authlib
+# grants and endpoints behind them); build_app puts them together
+# --------------------------------------------------------------------------
+
+# How a client may authenticate at the token, device and revocation endpoints:
+# public clients with none, confidential ones with their secret.
+PUBLIC_OR_SECRET = ["client_secret_basic", "client_secret_post", "none"]
+
+
+def realm_path(realm: Realm) -> str:
+    """Where the realm is served: ``/realms/<realm>``."""
+    return f"/realms/{realm.name}"
+
+
+def oidc_path(realm: Realm) -> str:
+    """Where the realm's OpenID Connect endpoints are served."""
+    return f"{realm_path(realm)}/protocol/openid-connect"
+
+
 def build_app(provider: Provider) -> Flask:
-    realm = provider.realm
-    store = provider.store
     app = Flask(__name__)
     app.config["OAUTH2_REFRESH_TOKEN_GENERATOR"] = True
-    R = f"/realms/{realm.name}"
-    P = f"{R}/protocol/openid-connect"
+    server = create_authorization_server(app, provider)
+    register_discovery_routes(app, provider)
+    register_authorization_routes(app, provider, server)
+    register_token_routes(app, provider, server)
+    register_device_routes(app, provider, server)
+    register_revocation_routes(app, provider, server)
+    register_userinfo_routes(app, provider, server)
+    register_logout_routes(app, provider, server)
+    register_test_routes(app, provider)
+    register_error_handlers(app)
+    return app
+
+
+# -- shared: HTML pages for the user's part ------------------------------------
+
+def page(title, body, status=200):
+    doc = (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'>"
+        f"<title>{html.escape(title)}</title></head><body>"
+        f"<h1 id='kc-page-title'>{html.escape(title)}</h1>{body}</body></html>"
+    )
+    return Response(doc, status=status, content_type="text/html; charset=utf-8")
+
+
+def hidden(name, value):
+    return f"<input type='hidden' name='{html.escape(name)}' value='{html.escape(value or '')}'>"
+
+
+def login_page(realm: Realm, action, error=None, extra_hidden=""):
+    err = f"<p id='input-error' class='error'>{html.escape(error)}</p>" if error else ""
+    return page(
+        f"Sign in to {realm.name}",
+        f"{err}<form id='kc-form-login' method='post' action='{html.escape(action)}'>"
+        "<label for='username'>Username or email</label>"
+        "<input id='username' name='username' type='text' autocomplete='username'>"
+        "<label for='password'>Password</label>"
+        "<input id='password' name='password' type='password' autocomplete='current-password'>"
+        f"{hidden('credentialId', '')}{extra_hidden}"
+        "<input type='submit' id='kc-login' name='login' value='Sign In'></form>",
+        status=200,
+    )
+
+
+def with_cookie(realm: Realm, resp, cookie):
+    if cookie:
+        resp.set_cookie(SESSION_COOKIE, cookie, httponly=True, samesite="Lax", path=f"{realm_path(realm)}/")
+    return resp
+
+
+def browser_sign_in(provider: Provider):
+    """The user of this browser request, from a posted login form or else from
+    the session cookie: (principal, cookie of a new session, login error)."""
+    if request.method == "POST" and "username" in request.form:
+        user = provider.realm.find_user(request.form.get("username", ""))
+        if user is None or not user.check_password(request.form.get("password", "")):
+            return None, None, "Invalid username or password."
+        principal, cookie = provider.start_session(user)
+        return principal, cookie, None
+    return provider.browser_principal(), None, None
+
+
+# -- shared: PKCE, required per client as Keycloak's pkce.code.challenge.method --
+
+def require_client_pkce(client, data):
+    method = client.pkce_method
+    if not method:
+        return
+    if not data.get("code_challenge_method"):
+        raise InvalidRequestError("Missing parameter: code_challenge_method")
+    if data.get("code_challenge_method") != method:
+        raise InvalidRequestError("Invalid parameter: code_challenge_method")
+    if not data.get("code_challenge"):
+        raise InvalidRequestError("Missing parameter: code_challenge")
+
+
+# -- shared: ID tokens, for every grant that issues one --------------------------
+
+class IDTokenSettings:
+    def __init__(self, provider: Provider, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.provider = provider
+
+    def resolve_client_private_key(self, client):
+        return self.provider.keys.private_keyset()
+
+    def get_client_algorithm(self, client):
+        return "RS256"
+
+    def get_client_claims(self, client):
+        return {
+            "iss": self.provider.issuer,
+            "aud": client.get_client_id(),
+            "azp": client.get_client_id(),
+            "exp": now() + self.provider.realm.access_token_lifespan,
+            "jti": str(uuid.uuid4()),
+        }
+
+    def generate_user_info(self, user, scope):
+        return self.provider.id_token_claims(user, scope)
+
+
+class KeycloakOpenIDCode(IDTokenSettings, OpenIDCode):
+    def exists_nonce(self, nonce, req):
+        # Keycloak does not refuse a repeated nonce; checking it is the client's job.
+        return False
+
+
+class KeycloakOpenIDToken(IDTokenSettings, OpenIDToken):
+    pass
+
+
+# -- the Authlib server: clients, token storage, RS256 JWT access tokens ---------
+
+def create_authorization_server(app: Flask, provider: Provider) -> AuthorizationServer:
+    realm = provider.realm
 
     def query_client(client_id):
         client = realm.clients.get(client_id)
@@ -665,7 +796,7 @@ def build_app(provider: Provider) -> Flask:
 
     server = AuthorizationServer(app, query_client=query_client, save_token=save_token)
 
-    # -- tokens: RS256 JWT access tokens (RFC 9068 generator), opaque refresh
+    # RS256 JWT access tokens (RFC 9068 generator), opaque refresh tokens
     class TokenGenerator(JWTBearerTokenGenerator):
         # The issuer is known only once the port is bound: read it live.
         @property
@@ -698,46 +829,61 @@ def build_app(provider: Provider) -> Flask:
         expires_generator=lambda client, grant_type: realm.access_token_lifespan,
     )
     server.register_token_generator("default", generator)
+    return server
 
-    # -- ID tokens ---------------------------------------------------------------
-    class IDTokenSettings:
-        def resolve_client_private_key(self, client):
-            return provider.keys.private_keyset()
 
-        def get_client_algorithm(self, client):
-            return "RS256"
+# -- discovery and the JWKS ----------------------------------------------------------
 
-        def get_client_claims(self, client):
-            return {
-                "iss": provider.issuer,
-                "aud": client.get_client_id(),
-                "azp": client.get_client_id(),
-                "exp": now() + realm.access_token_lifespan,
-                "jti": str(uuid.uuid4()),
-            }
+def register_discovery_routes(app: Flask, provider: Provider):
+    R, P = realm_path(provider.realm), oidc_path(provider.realm)
 
-        def generate_user_info(self, user, scope):
-            return provider.id_token_claims(user, scope)
+    @app.get(f"{R}/.well-known/openid-configuration")
+    def discovery():
+        pub = provider.realm_url()
+        back = provider.realm_url(backchannel=True)
+        return jsonify({
+            "issuer": provider.issuer,
+            "authorization_endpoint": f"{pub}/protocol/openid-connect/auth",
+            "token_endpoint": f"{back}/protocol/openid-connect/token",
+            "userinfo_endpoint": f"{back}/protocol/openid-connect/userinfo",
+            "jwks_uri": f"{back}/protocol/openid-connect/certs",
+            "end_session_endpoint": f"{pub}/protocol/openid-connect/logout",
+            "revocation_endpoint": f"{back}/protocol/openid-connect/revoke",
+            "device_authorization_endpoint": f"{back}/protocol/openid-connect/auth/device",
+            "grant_types_supported": ["authorization_code", "refresh_token", DEVICE_CODE_GRANT_TYPE],
+            "response_types_supported": ["code"],
+            "response_modes_supported": ["query"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "scopes_supported": ["openid", "profile", "email", "roles", "web-origins", "acr",
+                                 "basic", "offline_access", "address", "phone"],
+            "claims_supported": ["aud", "sub", "iss", "auth_time", "name", "given_name",
+                                 "family_name", "preferred_username", "email", "email_verified",
+                                 "acr", "azp", "sid"],
+            "token_endpoint_auth_methods_supported": PUBLIC_OR_SECRET,
+            "revocation_endpoint_auth_methods_supported": PUBLIC_OR_SECRET,
+            "code_challenge_methods_supported": ["S256"],
+            "prompt_values_supported": ["none", "login"],
+            "backchannel_logout_supported": True,
+            "backchannel_logout_session_supported": True,
+            "frontchannel_logout_supported": False,
+            "claims_parameter_supported": False,
+            "request_parameter_supported": False,
+            "request_uri_parameter_supported": False,
+        })
 
-    class KeycloakOpenIDCode(IDTokenSettings, OpenIDCode):
-        def exists_nonce(self, nonce, req):
-            # Keycloak does not refuse a repeated nonce; checking it is the client's job.
-            return False
+    @app.get(f"{P}/certs")
+    def certs():
+        resp = jsonify(provider.keys.public_jwks())
+        resp.headers["Cache-Control"] = "no-cache"
+        return resp
 
-    class KeycloakOpenIDToken(IDTokenSettings, OpenIDToken):
-        pass
 
-    # -- PKCE, required per client as Keycloak's pkce.code.challenge.method --
-    def require_client_pkce(client, data):
-        method = client.pkce_method
-        if not method:
-            return
-        if not data.get("code_challenge_method"):
-            raise InvalidRequestError("Missing parameter: code_challenge_method")
-        if data.get("code_challenge_method") != method:
-            raise InvalidRequestError("Invalid parameter: code_challenge_method")
-        if not data.get("code_challenge"):
-            raise InvalidRequestError("Missing parameter: code_challenge")
+# -- the authorization code grant and its sign-in page ------------------------------
+
+def register_authorization_routes(app: Flask, provider: Provider, server: AuthorizationServer):
+    realm, store = provider.realm, provider.store
+    P = oidc_path(realm)
 
     class ClientPKCE(CodeChallenge):
         SUPPORTED_CODE_CHALLENGE_METHOD = ["S256"]
@@ -746,11 +892,8 @@ def build_app(provider: Provider) -> Flask:
             require_client_pkce(grant.request.client, grant.request.payload.data)
             return super().validate_code_challenge(grant, redirect_uri)
 
-    # -- grants -------------------------------------------------------------------
-    public_or_secret = ["client_secret_basic", "client_secret_post", "none"]
-
     class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
-        TOKEN_ENDPOINT_AUTH_METHODS = public_or_secret
+        TOKEN_ENDPOINT_AUTH_METHODS = PUBLIC_OR_SECRET
 
         def save_authorization_code(self, code, req):
             data = req.payload.data
@@ -782,8 +925,30 @@ def build_app(provider: Provider) -> Flask:
         def authenticate_user(self, authorization_code):
             return authorization_code.principal
 
+    server.register_grant(AuthorizationCodeGrant, [ClientPKCE(required=True), KeycloakOpenIDCode(provider)])
+
+    @app.route(f"{P}/auth", methods=["GET", "POST"])
+    def authorize():
+        principal, cookie, error = browser_sign_in(provider)
+        try:
+            grant = server.get_consent_grant(end_user=principal)
+        except OAuth2Error as exc:
+            return server.handle_error_response(None, exc)
+        if principal is None or (grant.prompt == "login" and cookie is None):
+            # Post the form back to this very URL, so that the authorization
+            # request (in the query string) comes along.
+            return login_page(realm, request.full_path, error)
+        return with_cookie(realm, server.create_authorization_response(grant_user=principal, grant=grant), cookie)
+
+
+# -- the token endpoint, and the refresh token grant -----------------------------------
+
+def register_token_routes(app: Flask, provider: Provider, server: AuthorizationServer):
+    realm = provider.realm
+    P = oidc_path(realm)
+
     class RefreshTokenGrant(grants.RefreshTokenGrant):
-        TOKEN_ENDPOINT_AUTH_METHODS = public_or_secret
+        TOKEN_ENDPOINT_AUTH_METHODS = PUBLIC_OR_SECRET
         INCLUDE_NEW_REFRESH_TOKEN = True
 
         def authenticate_refresh_token(self, refresh_token):
@@ -802,8 +967,21 @@ def build_app(provider: Provider) -> Flask:
             if realm.revoke_refresh_token:
                 refresh_token.revoked = True
 
+    server.register_grant(RefreshTokenGrant, [KeycloakOpenIDToken(provider)])
+
+    @app.post(f"{P}/token")
+    def token():
+        return server.create_token_response()
+
+
+# -- the device authorization grant and its verification page --------------------------
+
+def register_device_routes(app: Flask, provider: Provider, server: AuthorizationServer):
+    realm, store = provider.realm, provider.store
+    R, P = realm_path(realm), oidc_path(realm)
+
     class DeviceGrant(DeviceCodeGrant):
-        TOKEN_ENDPOINT_AUTH_METHODS = public_or_secret
+        TOKEN_ENDPOINT_AUTH_METHODS = PUBLIC_OR_SECRET
 
         def query_device_credential(self, device_code):
             with store.lock:
@@ -841,13 +1019,8 @@ def build_app(provider: Provider) -> Flask:
                 store.device_grants.pop(cred["user_code"], None)
             return result
 
-    server.register_grant(AuthorizationCodeGrant, [ClientPKCE(required=True), KeycloakOpenIDCode()])
-    server.register_grant(RefreshTokenGrant, [KeycloakOpenIDToken()])
-    server.register_grant(DeviceGrant, [KeycloakOpenIDToken()])
-
-    # -- endpoints ------------------------------------------------------------------
     class DeviceAuthorization(DeviceAuthorizationEndpoint):
-        CLIENT_AUTH_METHODS = public_or_secret
+        CLIENT_AUTH_METHODS = PUBLIC_OR_SECRET
 
         def get_verification_uri(self):
             return f"{provider.issuer}/device"
@@ -883,8 +1056,65 @@ def build_app(provider: Provider) -> Flask:
             with store.lock:
                 store.devices[data["device_code"]] = cred
 
+    server.register_grant(DeviceGrant, [KeycloakOpenIDToken(provider)])
+    server.register_endpoint(DeviceAuthorization)
+
+    @app.post(f"{P}/auth/device")
+    def device_authorization():
+        return server.create_endpoint_response("device_authorization")
+
+    @app.route(f"{R}/device", methods=["GET", "POST"])
+    def device_verification():
+        user_code = (request.values.get("user_code") or request.values.get("device_user_code") or "")
+        user_code = user_code.strip().upper()
+        if user_code and "-" not in user_code and len(user_code) == 8:
+            user_code = f"{user_code[:4]}-{user_code[4:]}"
+        principal, cookie, error = browser_sign_in(provider)
+
+        cred = None
+        if user_code:
+            with store.lock:
+                cred = next((c for c in store.devices.values() if c["user_code"] == user_code), None)
+                decided = user_code in store.device_grants
+            if cred is None or cred.is_expired() or decided:
+                cred = None
+        if cred is None:
+            err = "<p id='input-error' class='error'>Invalid code, please try again.</p>" if user_code else ""
+            return with_cookie(realm, page(
+                "Device Login",
+                f"{err}<form id='kc-user-verify-device-user-code-form' method='post' action='{R}/device'>"
+                "<label for='device-user-code'>Enter the code provided by your device</label>"
+                "<input id='device-user-code' name='device_user_code' type='text' autocomplete='off'>"
+                "<input type='submit' id='kc-login' name='submit' value='Submit'></form>",
+            ), cookie)
+        if principal is None:
+            return login_page(realm, f"{R}/device", error, hidden("user_code", user_code))
+        if request.method == "POST" and cookie is None and ("accept" in request.form or "cancel" in request.form):
+            approved = "accept" in request.form
+            with store.lock:
+                store.device_grants[user_code] = (principal if approved else None, approved)
+            if approved:
+                return page("Device Login Successful", "<p id='kc-device-success'>Device Login Successful. You may close this page and go back to your device.</p>")
+            return page("Device Login Failed", "<p id='kc-device-denied'>Access was denied. You may close this page.</p>")
+        client_id = cred.get_client_id()
+        return with_cookie(realm, page(
+            f"Grant access to {client_id}",
+            f"<p>Signed in as <b>{html.escape(principal.user.username)}</b>. "
+            f"Do you grant <b>{html.escape(client_id)}</b> access (scope: {html.escape(cred.get_scope() or '')})?</p>"
+            f"<form id='kc-oauth-device-consent' method='post' action='{R}/device'>{hidden('user_code', user_code)}"
+            "<input type='submit' id='kc-login' name='accept' value='Yes'>"
+            "<input type='submit' id='kc-cancel' name='cancel' value='No'></form>",
+        ), cookie)
+
+
+# -- token revocation ---------------------------------------------------------------
+
+def register_revocation_routes(app: Flask, provider: Provider, server: AuthorizationServer):
+    store = provider.store
+    P = oidc_path(provider.realm)
+
     class Revocation(RevocationEndpoint):
-        CLIENT_AUTH_METHODS = public_or_secret
+        CLIENT_AUTH_METHODS = PUBLIC_OR_SECRET
 
         def query_token(self, token_string, token_type_hint):
             return provider.find_token(token_string)
@@ -908,6 +1138,18 @@ def build_app(provider: Provider) -> Flask:
             if last_client:
                 provider.end_session(session.sid, "revocation of the last client's refresh token")
 
+    server.register_endpoint(Revocation)
+
+    @app.post(f"{P}/revoke")
+    def revoke():
+        return server.create_endpoint_response("revocation")
+
+
+# -- userinfo -------------------------------------------------------------------------
+
+def register_userinfo_routes(app: Flask, provider: Provider, server: AuthorizationServer):
+    P = oidc_path(provider.realm)
+
     class AccessTokenValidator(BearerTokenValidator):
         def authenticate_token(self, token_string):
             return provider.find_token(token_string, "access_token")
@@ -926,6 +1168,19 @@ def build_app(provider: Provider) -> Flask:
             info = {"sub": user.user.id}
             info.update(provider.profile_claims(user.user))
             return UserInfo(info)
+
+    server.register_endpoint(UserInfoKeycloak(resource_protector=protector))
+
+    @app.route(f"{P}/userinfo", methods=["GET", "POST"])
+    def userinfo():
+        return server.create_endpoint_response("userinfo")
+
+
+# -- logout: RP-initiated, and Keycloak's logout with a refresh token ------------------
+# (ending a session sends the back-channel logouts: Provider.end_session)
+
+def register_logout_routes(app: Flask, provider: Provider, server: AuthorizationServer):
+    R, P = realm_path(provider.realm), oidc_path(provider.realm)
 
     class EndSession(EndSessionEndpoint):
         def get_server_jwks(self):
@@ -952,125 +1207,7 @@ def build_app(provider: Provider) -> Flask:
             if sid:
                 provider.end_session(sid, "RP-initiated logout")
 
-    server.register_endpoint(DeviceAuthorization)
-    server.register_endpoint(Revocation)
-    server.register_endpoint(UserInfoKeycloak(resource_protector=protector))
     server.register_endpoint(EndSession)
-
-    # -- HTML ------------------------------------------------------------------------
-    def page(title, body, status=200):
-        doc = (
-            "<!DOCTYPE html><html><head><meta charset='utf-8'>"
-            f"<title>{html.escape(title)}</title></head><body>"
-            f"<h1 id='kc-page-title'>{html.escape(title)}</h1>{body}</body></html>"
-        )
-        return Response(doc, status=status, content_type="text/html; charset=utf-8")
-
-    def hidden(name, value):
-        return f"<input type='hidden' name='{html.escape(name)}' value='{html.escape(value or '')}'>"
-
-    def login_page(action, error=None, extra_hidden=""):
-        err = f"<p id='input-error' class='error'>{html.escape(error)}</p>" if error else ""
-        return page(
-            f"Sign in to {realm.name}",
-            f"{err}<form id='kc-form-login' method='post' action='{html.escape(action)}'>"
-            "<label for='username'>Username or email</label>"
-            "<input id='username' name='username' type='text' autocomplete='username'>"
-            "<label for='password'>Password</label>"
-            "<input id='password' name='password' type='password' autocomplete='current-password'>"
-            f"{hidden('credentialId', '')}{extra_hidden}"
-            "<input type='submit' id='kc-login' name='login' value='Sign In'></form>",
-            status=200,
-        )
-
-    def with_cookie(resp, cookie):
-        if cookie:
-            resp.set_cookie(SESSION_COOKIE, cookie, httponly=True, samesite="Lax", path=f"{R}/")
-        return resp
-
-    def try_login():
-        """Handle a posted login form: (principal, cookie, error)."""
-        user = realm.find_user(request.form.get("username", ""))
-        if user is None or not user.check_password(request.form.get("password", "")):
-            return None, None, "Invalid username or password."
-        principal, cookie = provider.start_session(user)
-        return principal, cookie, None
-
-    # -- routes ---------------------------------------------------------------------
-    @app.get(f"{R}/.well-known/openid-configuration")
-    def discovery():
-        pub = provider.realm_url()
-        back = provider.realm_url(backchannel=True)
-        auth_methods = ["client_secret_basic", "client_secret_post", "none"]
-        return jsonify({
-            "issuer": provider.issuer,
-            "authorization_endpoint": f"{pub}/protocol/openid-connect/auth",
-            "token_endpoint": f"{back}/protocol/openid-connect/token",
-            "userinfo_endpoint": f"{back}/protocol/openid-connect/userinfo",
-            "jwks_uri": f"{back}/protocol/openid-connect/certs",
-            "end_session_endpoint": f"{pub}/protocol/openid-connect/logout",
-            "revocation_endpoint": f"{back}/protocol/openid-connect/revoke",
-            "device_authorization_endpoint": f"{back}/protocol/openid-connect/auth/device",
-            "grant_types_supported": ["authorization_code", "refresh_token", DEVICE_CODE_GRANT_TYPE],
-            "response_types_supported": ["code"],
-            "response_modes_supported": ["query"],
-            "subject_types_supported": ["public"],
-            "id_token_signing_alg_values_supported": ["RS256"],
-            "scopes_supported": ["openid", "profile", "email", "roles", "web-origins", "acr",
-                                 "basic", "offline_access", "address", "phone"],
-            "claims_supported": ["aud", "sub", "iss", "auth_time", "name", "given_name",
-                                 "family_name", "preferred_username", "email", "email_verified",
-                                 "acr", "azp", "sid"],
-            "token_endpoint_auth_methods_supported": auth_methods,
-            "revocation_endpoint_auth_methods_supported": auth_methods,
-            "code_challenge_methods_supported": ["S256"],
-            "prompt_values_supported": ["none", "login"],
-            "backchannel_logout_supported": True,
-            "backchannel_logout_session_supported": True,
-            "frontchannel_logout_supported": False,
-            "claims_parameter_supported": False,
-            "request_parameter_supported": False,
-            "request_uri_parameter_supported": False,
-        })
-
-    @app.get(f"{P}/certs")
-    def certs():
-        resp = jsonify(provider.keys.public_jwks())
-        resp.headers["Cache-Control"] = "no-cache"
-        return resp
-
-    @app.route(f"{P}/auth", methods=["GET", "POST"])
-    def authorize():
-        principal, cookie, error = None, None, None
-        if request.method == "POST" and "username" in request.form:
-            principal, cookie, error = try_login()
-        else:
-            principal = provider.browser_principal()
-        try:
-            grant = server.get_consent_grant(end_user=principal)
-        except OAuth2Error as exc:
-            return server.handle_error_response(None, exc)
-        if principal is None or (grant.prompt == "login" and cookie is None):
-            # Post the form back to this very URL, so that the authorization
-            # request (in the query string) comes along.
-            return login_page(request.full_path, error)
-        return with_cookie(server.create_authorization_response(grant_user=principal, grant=grant), cookie)
-
-    @app.post(f"{P}/token")
-    def token():
-        return server.create_token_response()
-
-    @app.post(f"{P}/auth/device")
-    def device_authorization():
-        return server.create_endpoint_response("device_authorization")
-
-    @app.post(f"{P}/revoke")
-    def revoke():
-        return server.create_endpoint_response("revocation")
-
-    @app.route(f"{P}/userinfo", methods=["GET", "POST"])
-    def userinfo():
-        return server.create_endpoint_response("userinfo")
 
     @app.route(f"{P}/logout", methods=["GET", "POST"])
     def logout():
@@ -1104,7 +1241,7 @@ def build_app(provider: Provider) -> Flask:
         # confidential client) and refresh_token; 204 and the SSO session is over.
         oreq = server.create_oauth2_request(None)
         try:
-            client = server.authenticate_client(oreq, public_or_secret, "end_session")
+            client = server.authenticate_client(oreq, PUBLIC_OR_SECRET, "end_session")
         except OAuth2Error as exc:
             return server.handle_error_response(oreq, exc)
         rec = provider.find_token(request.form.get("refresh_token", ""), "refresh_token")
@@ -1114,54 +1251,12 @@ def build_app(provider: Provider) -> Flask:
         provider.end_session(rec.principal.session.sid, "logout with refresh token")
         return Response(status=204)
 
-    @app.route(f"{R}/device", methods=["GET", "POST"])
-    def device_verification():
-        user_code = (request.values.get("user_code") or request.values.get("device_user_code") or "")
-        user_code = user_code.strip().upper()
-        if user_code and "-" not in user_code and len(user_code) == 8:
-            user_code = f"{user_code[:4]}-{user_code[4:]}"
-        principal, cookie, error = None, None, None
-        if request.method == "POST" and "username" in request.form:
-            principal, cookie, error = try_login()
-        else:
-            principal = provider.browser_principal()
 
-        cred = None
-        if user_code:
-            with store.lock:
-                cred = next((c for c in store.devices.values() if c["user_code"] == user_code), None)
-                decided = user_code in store.device_grants
-            if cred is None or cred.is_expired() or decided:
-                cred = None
-        if cred is None:
-            err = "<p id='input-error' class='error'>Invalid code, please try again.</p>" if user_code else ""
-            return with_cookie(page(
-                "Device Login",
-                f"{err}<form id='kc-user-verify-device-user-code-form' method='post' action='{R}/device'>"
-                "<label for='device-user-code'>Enter the code provided by your device</label>"
-                "<input id='device-user-code' name='device_user_code' type='text' autocomplete='off'>"
-                "<input type='submit' id='kc-login' name='submit' value='Submit'></form>",
-            ), cookie)
-        if principal is None:
-            return login_page(f"{R}/device", error, hidden("user_code", user_code))
-        if request.method == "POST" and cookie is None and ("accept" in request.form or "cancel" in request.form):
-            approved = "accept" in request.form
-            with store.lock:
-                store.device_grants[user_code] = (principal if approved else None, approved)
-            if approved:
-                return page("Device Login Successful", "<p id='kc-device-success'>Device Login Successful. You may close this page and go back to your device.</p>")
-            return page("Device Login Failed", "<p id='kc-device-denied'>Access was denied. You may close this page.</p>")
-        client_id = cred.get_client_id()
-        return with_cookie(page(
-            f"Grant access to {client_id}",
-            f"<p>Signed in as <b>{html.escape(principal.user.username)}</b>. "
-            f"Do you grant <b>{html.escape(client_id)}</b> access (scope: {html.escape(cred.get_scope() or '')})?</p>"
-            f"<form id='kc-oauth-device-consent' method='post' action='{R}/device'>{hidden('user_code', user_code)}"
-            "<input type='submit' id='kc-login' name='accept' value='Yes'>"
-            "<input type='submit' id='kc-cancel' name='cancel' value='No'></form>",
-        ), cookie)
+# -- test control: NOT part of the provider -------------------------------------
 
-    # -- test control: NOT part of the provider -----------------------------------
+def register_test_routes(app: Flask, provider: Provider):
+    realm, store = provider.realm, provider.store
+
     @app.get("/_test/state")
     def test_state():
         with store.lock:
@@ -1263,11 +1358,13 @@ def build_app(provider: Provider) -> Flask:
             return jsonify({"error": f"unsupported alg {alg}"}), 400
         return jsonify({"token": token, "claims": claims, "header": header})
 
+
+# -- errors ---------------------------------------------------------------------------
+
+def register_error_handlers(app: Flask):
     @app.errorhandler(404)
     def not_found(_exc):
         return jsonify({"error": "Realm or resource does not exist"}), 404
-
-    return app
 
 
 def _b64(data) -> str:
