@@ -197,17 +197,18 @@ def booktui_cli(config_dir: Path, *args: str, stdin: str | None = None, server=N
 
 
 def seed_books(server, api, count: int, prefix: str = "Book", workers: int = 16) -> None:
-    """Gives `api`'s user `count` books titled `Book 00001`... (author `Author NN`, year 1900+).
+    """Gives `api`'s user `count` books titled `Book 00001`... (author `Author NN`, year 1900+, every
+    other one available) on `server`, whatever its database.
 
-    The first book goes through the API; on SQLite the rest are copied from it with one SQL
-    statement (as scripts/bench.sh does), because 10,000 POSTs to a debug build on a loaded
-    two-core CI machine take minutes. Elsewhere, many POSTs run at once."""
+    They go through the server's own bulk route, `POST /api/books/bulk/`, so the server stores them
+    as it stores any book (search text, timestamps): 500 a request (its limit,
+    `BookBulkController.maxBooks`), up to `workers` requests at once."""
     import concurrent.futures
-    import sqlite3
     import threading
 
     import requests
 
+    batch = 500  # BookBulkController.maxBooks
     local = threading.local()
     headers = {"Authorization": f"Bearer {api.access}"}
 
@@ -215,38 +216,18 @@ def seed_books(server, api, count: int, prefix: str = "Book", workers: int = 16)
         return {"title": f"{prefix} {i:05d}", "author": f"Author {i % 97:02d}", "published_year": 1900 + i % 120,
                 "is_available": i % 2 == 0}
 
-    def post(i: int):
+    def post(first: int):
         session = getattr(local, "session", None)
         if session is None:
             session = local.session = requests.Session()
-        r = session.post(api.base + "/api/books/", json=body(i), headers=headers, timeout=60)
-        assert r.status_code == 201, r.text
-        return r.json()
+        numbers = range(first, min(first + batch, count + 1))
+        r = session.post(server.url + "/api/books/bulk/", json={"books": [body(i) for i in numbers]},
+                         headers=headers, timeout=120)
+        assert r.status_code == 201 and r.json()["created"] == len(numbers), r.text[:2000]
 
-    first = post(1)
-    if server.database_url.startswith("sqlite:") and count > 1:
-        db = sqlite3.connect(server.database_url[len("sqlite:"):], timeout=30)
-        try:
-            with db:
-                # Copy the API-made row, so owner and timestamps are stored exactly as the server does.
-                db.execute(
-                    """WITH RECURSIVE g(n) AS (SELECT 2 UNION ALL SELECT n + 1 FROM g WHERE n < ?)
-                       INSERT INTO books (user_id, title, author, published_year, is_available, isbn, publisher,
-                                          pages, notes, search_text, created_at, updated_at)
-                       SELECT b.user_id, ? || ' ' || printf('%05d', n), 'Author ' || printf('%02d', n % 97),
-                              1900 + n % 120, n % 2 = 0, NULL, NULL, NULL, NULL,
-                              lower(? || ' ' || printf('%05d', n) || char(31) || 'Author ' || printf('%02d', n % 97)
-                                    || char(31)),
-                              b.created_at, b.updated_at
-                       FROM g, books b WHERE b.id = ?""",
-                    (count, prefix, prefix, first["id"]),
-                )
-        finally:
-            db.close()
-    else:
-        with concurrent.futures.ThreadPoolExecutor(workers) as pool:
-            list(pool.map(post, range(2, count + 1)))
-    r = requests.get(api.base + "/api/books/", params={"page_size": 1, "search": prefix}, headers=headers, timeout=60)
+    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+        list(pool.map(post, range(1, count + 1, batch)))
+    r = requests.get(server.url + "/api/books/", params={"page_size": 1, "search": prefix}, headers=headers, timeout=60)
     assert r.json()["count"] >= count, r.text
 
 
