@@ -4,7 +4,7 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 PREFIX ?= /usr/local
 PORT ?= 8000
 
-.PHONY: all build build-deps release run server mail test test-setup test-swift test-python bench clean install uninstall man
+.PHONY: all build build-deps release run server mail format lint test test-setup test-swift test-python bench clean install uninstall man
 
 all: build
 
@@ -30,8 +30,16 @@ server: build
 mail:
 	@scripts/mail-link.sh
 
-## make test: every test, as CI runs it. Installs what it needs first.
-test: test-setup test-swift test-python
+## make format: formats the Swift code in place as .swift-format says (swift-format, in the toolchain).
+format:
+	swift format --in-place --recursive --parallel Sources Tests Package.swift
+
+## make lint: the code is formatted, and each target imports only what its layer may (scripts/lint.sh).
+lint:
+	scripts/lint.sh
+
+## make test: the lint and every test, as CI runs them. Installs what it needs first.
+test: test-setup lint test-swift test-python
 
 test-setup:
 	scripts/test-setup.sh
