@@ -26,6 +26,9 @@ let package = Package(
     targets: [
         // The e-mail address rule the server, the client and the SMTP layer share (no dependencies).
         .target(name: "PlainEmail"),
+        // One definition of a book (its fields, their limits, ISBNs, years) and the password rules,
+        // shared by server and client: plain Swift, no Vapor and no curses (scripts/lint.sh checks).
+        .target(name: "BookModel"),
 
         // The backend API: Vapor + Fluent, SQLite or PostgreSQL.
         .target(
@@ -44,6 +47,7 @@ let package = Package(
                 "CYaz",
                 "CMariaDB",
                 "PlainEmail",
+                "BookModel",
             ],
             resources: [.copy("Resources/openapi.yaml")]
         ),
@@ -66,6 +70,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 "PlainEmail",
+                "BookModel",
             ]
         ),
         // No pkg-config: ncursesw.pc's -D flags are refused by SwiftPM; the shim defines what it needs.
@@ -99,5 +104,6 @@ let package = Package(
             dependencies: ["BookClient", .product(name: "CryptoExtras", package: "swift-crypto")]
         ),
         .testTarget(name: "BookTUITests", dependencies: ["BookTUI"]),
+        .testTarget(name: "BookModelTests", dependencies: ["BookModel"]),
     ]
 )

@@ -15,20 +15,24 @@ extension BookClient {
     /// What the server offers for signing in. The seed has no such endpoint: local login only.
     public func authConfig() async throws -> AuthConfig {
         let r = try await call("GET", "/api/auth/config/")
-        if r.status == 404 { extended = false; return .seed }
+        if r.status == 404 { capabilities.learn(.seed); return .seed }
         try Self.expect(r, 200)
         guard let o = r.json as? [String: Any] else { throw APIError.badResponse("auth config") }
-        extended = true
         var advert: OIDCAdvert?
         if let oidc = o["oidc"] as? [String: Any], let issuer = oidc["issuer"] as? String,
-           let client = oidc["client_id"] as? String {
-            advert = OIDCAdvert(issuer: issuer, clientId: client,
-                                scopes: oidc["scopes"] as? [String] ?? ["openid", "profile", "email"],
-                                deviceAuthorization: oidc["device_authorization"] as? Bool ?? true,
-                                providerName: oidc["provider_name"] as? String)
+            let client = oidc["client_id"] as? String
+        {
+            advert = OIDCAdvert(
+                issuer: issuer, clientId: client,
+                scopes: oidc["scopes"] as? [String] ?? ["openid", "profile", "email"],
+                deviceAuthorization: oidc["device_authorization"] as? Bool ?? true,
+                providerName: oidc["provider_name"] as? String)
         }
-        return AuthConfig(local: o["local"] as? Bool ?? true, registration: o["registration"] as? Bool ?? false,
-                          oidc: advert, extended: true, isbnLookup: o["isbn_lookup"] as? Bool ?? false)
+        let config = AuthConfig(
+            local: o["local"] as? Bool ?? true, registration: o["registration"] as? Bool ?? false,
+            oidc: advert, extended: true, isbnLookup: o["isbn_lookup"] as? Bool ?? false)
+        capabilities.learn(config)
+        return config
     }
 
     /// Signs in with a local account and stores the tokens.
@@ -99,8 +103,9 @@ extension BookClient {
     }
 
     public func confirmPasswordReset(_ link: LinkToken, newPassword: String) async throws {
-        let r = try await call("POST", "/api/password-reset/confirm/",
-                               json: ["uid": link.uid, "token": link.token, "new_password": newPassword])
+        let r = try await call(
+            "POST", "/api/password-reset/confirm/",
+            json: ["uid": link.uid, "token": link.token, "new_password": newPassword])
         try Self.expect(r, 204, 200)
     }
 
@@ -116,7 +121,7 @@ extension BookClient {
         let r = try await authed("GET", "/api/profile/")
         try Self.expect(r, 200)
         let p = try Self.decode(Profile.self, r)
-        if extended == nil { extended = p.roles != nil }
+        if extended == nil { capabilities.learn(extensions: p.roles != nil) }
         if var t = tokens, t.username != p.username { t.username = p.username; try? persist(t) }
         return p
     }

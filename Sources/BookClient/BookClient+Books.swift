@@ -4,9 +4,11 @@ extension BookClient {
     /// One page of books (1-based `page`). Our server pages, searches, filters and sorts; the
     /// seed returns a plain array of everything, which is then searched, sorted and paged here.
     public func listBooks(_ q: BookQuery, page: Int, pageSize: Int) async throws -> BookPage {
-        var items = [URLQueryItem(name: "page", value: String(page)),
-                     URLQueryItem(name: "page_size", value: String(pageSize)),
-                     URLQueryItem(name: "ordering", value: q.ordering)]
+        var items = [
+            URLQueryItem(name: "page", value: String(page)),
+            URLQueryItem(name: "page_size", value: String(pageSize)),
+            URLQueryItem(name: "ordering", value: q.ordering),
+        ]
         if !q.search.isEmpty { items.append(URLQueryItem(name: "search", value: q.search)) }
         if q.availableOnly { items.append(URLQueryItem(name: "is_available", value: "true")) }
         if extended == false, let cached = seedBooks, page > 1, Date().timeIntervalSince(cached.fetched) < 60 {
@@ -15,14 +17,14 @@ extension BookClient {
         let r = try await authed("GET", "/api/books/", query: items)
         try Self.expect(r, 200)
         if r.data.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) == UInt8(ascii: "[") {
-            extended = false
+            capabilities.learn(extensions: false)
             let all = try Self.decode([Book].self, r)
             seedBooks = (Date(), all)
             return Self.localPage(all, q, page: page, pageSize: pageSize)
         }
         struct Paged: Decodable { var count: Int; var results: [Book] }
         let p = try Self.decode(Paged.self, r)
-        extended = true
+        capabilities.learn(extensions: true)
         return BookPage(count: p.count, results: p.results)
     }
 
@@ -31,8 +33,10 @@ extension BookClient {
         if q.availableOnly { rows = rows.filter(\.isAvailable) }
         if !q.search.isEmpty {
             let s = q.search.lowercased()
-            rows = rows.filter { $0.title.lowercased().contains(s) || $0.author.lowercased().contains(s)
-                || ($0.isbn ?? "").lowercased().contains(s) }
+            rows = rows.filter {
+                $0.title.lowercased().contains(s) || $0.author.lowercased().contains(s)
+                    || ($0.isbn ?? "").lowercased().contains(s)
+            }
         }
         rows.sort { a, b in
             let less: Bool

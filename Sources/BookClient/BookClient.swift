@@ -1,8 +1,9 @@
 import Foundation
+import Logging
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Logging
 
 /// Talks to one server: our `book-server` or a deployment of the seed's backend.
 ///
@@ -18,8 +19,10 @@ public actor BookClient {
     let logger: Logger
     var tokens: StoredSession?
     var refreshTask: Task<StoredSession, Error>?
-    /// Learned from the first answers: nil until known.
-    var extended: Bool?
+    /// What the server offers, learned from `/api/auth/config/` and the first answers.
+    public nonisolated let capabilities = CapabilitiesCell()
+    /// Whether the server has our extensions: nil until known.
+    var extended: Bool? { capabilities.current.extensions }
     /// The seed returns every book at once; keep them so paging does not download them again.
     var seedBooks: (fetched: Date, books: [Book])?
     /// The OpenID provider's discovery document, once fetched.
@@ -30,9 +33,11 @@ public actor BookClient {
     ///   - store: where tokens live; nil keeps them in memory only.
     ///   - timeout: seconds for any one request.
     /// - Throws: `TokenStoreError` when the token files are open to others.
-    public init(server: String, store: TokenStore?, timeout: TimeInterval = 15,
-                logger: Logger = Logger(label: "booktui.client")) throws {
-        self.server = TokenStore.key(server)
+    public init(
+        server: String, store: TokenStore?, timeout: TimeInterval = 15,
+        logger: Logger = Logger(label: "booktui.client")
+    ) throws {
+        self.server = ServerAddress.normalized(server)
         self.store = store
         self.timeout = timeout
         self.logger = logger
@@ -55,9 +60,6 @@ public actor BookClient {
     /// Uses the given tokens (kept only in memory unless there is a store). For tools and tests
     /// that move a session between clients.
     public func adopt(_ session: StoredSession) { tokens = session }
-
-    /// Whether the server has our extensions, once known.
-    public var hasExtensions: Bool? { extended }
 
     // MARK: HTTP core
 
@@ -102,7 +104,7 @@ public actor BookClient {
             case .networkConnectionLost: throw APIError.unreachable("connection lost")
             case .notConnectedToInternet: throw APIError.unreachable("no network")
             case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
-                 .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot:
+                .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot:
                 throw APIError.unreachable("TLS failed: \(e.localizedDescription)")
             default: throw APIError.unreachable(e.localizedDescription)
             }
@@ -209,9 +211,13 @@ public actor BookClient {
             if let o = obj as? [String: Any] {
                 var f: FieldErrors = [:]
                 for (k, v) in o {
-                    if let a = v as? [String] { f[k] = a }
-                    else if let s = v as? String { f[k] = [s] }
-                    else if let a = v as? [Any] { f[k] = a.map { "\($0)" } }
+                    if let a = v as? [String] {
+                        f[k] = a
+                    } else if let s = v as? String {
+                        f[k] = [s]
+                    } else if let a = v as? [Any] {
+                        f[k] = a.map { "\($0)" }
+                    }
                 }
                 if !f.isEmpty { return .validation(f) }
             }
@@ -246,7 +252,6 @@ public actor BookClient {
     }
 
     static func decode<T: Decodable>(_ t: T.Type, _ r: Reply) throws -> T {
-        do { return try decoder.decode(T.self, from: r.data) }
-        catch { throw APIError.badResponse("\(T.self): \(error)") }
+        do { return try decoder.decode(T.self, from: r.data) } catch { throw APIError.badResponse("\(T.self): \(error)") }
     }
 }

@@ -1,65 +1,200 @@
+@_exported import BookModel
 import Foundation
 
-/// A book as the server returns it. Fields after `isAvailable` are our server's extensions;
-/// the seed's backend leaves them out, so they are optional.
-public struct Book: Codable, Sendable, Equatable, Identifiable {
+/// The values of a book's fields (`BookField.all`), by name: what `Book` and `BookDraft` hold, so a
+/// field declared in BookModel travels through the client without code of its own here.
+public struct BookValues: Sendable, Equatable {
+    var byName: [String: BookValue] = [:]
+
+    public init() {}
+
+    public subscript(field: BookField) -> BookValue? {
+        get { byName[field.name] }
+        set { byName[field.name] = newValue }
+    }
+
+    /// The fields of a JSON object (the API's names, or camelCase ones from a key-converting decoder).
+    init<Key: CodingKey>(from c: KeyedDecodingContainer<Key>) throws {
+        for field in BookField.all {
+            let names = [field.name, Self.camelCase(field.name)]
+            guard let k = names.compactMap(Key.init(stringValue:)).first(where: c.contains) else { continue }
+            switch field.kind {
+            case .text, .lines, .isbn: self[field] = try c.decodeIfPresent(String.self, forKey: k).map(BookValue.text)
+            case .integer, .year: self[field] = try c.decodeIfPresent(Int.self, forKey: k).map(BookValue.number)
+            case .flag: self[field] = try c.decodeIfPresent(Bool.self, forKey: k).map(BookValue.flag)
+            }
+        }
+    }
+
+    static func camelCase(_ name: String) -> String {
+        let parts = name.split(separator: "_")
+        return parts.prefix(1).joined() + parts.dropFirst().map(\.capitalized).joined()
+    }
+
+    // The seed's fields (every server has them) and ours, typed, for code that names them.
+    var title: String {
+        get { self[.title]?.text ?? "" }
+        set { self[.title] = .text(newValue) }
+    }
+    var author: String {
+        get { self[.author]?.text ?? "" }
+        set { self[.author] = .text(newValue) }
+    }
+    var publishedYear: Int {
+        get { self[.publishedYear]?.number ?? 0 }
+        set { self[.publishedYear] = .number(newValue) }
+    }
+    var isAvailable: Bool {
+        get { self[.isAvailable]?.flag ?? false }
+        set { self[.isAvailable] = .flag(newValue) }
+    }
+    var isbn: String? {
+        get { self[.isbn]?.text }
+        set { self[.isbn] = newValue.map(BookValue.text) }
+    }
+    var publisher: String? {
+        get { self[.publisher]?.text }
+        set { self[.publisher] = newValue.map(BookValue.text) }
+    }
+    var pages: Int? {
+        get { self[.pages]?.number }
+        set { self[.pages] = newValue.map(BookValue.number) }
+    }
+    var notes: String? {
+        get { self[.notes]?.text }
+        set { self[.notes] = newValue.map(BookValue.text) }
+    }
+}
+
+/// Field access shared by `Book` and `BookDraft`.
+public protocol BookFieldValues {
+    var values: BookValues { get set }
+}
+
+extension BookFieldValues {
+    /// The value of `field`; nil where the book has none (or the seed's server does not keep it).
+    public subscript(field: BookField) -> BookValue? {
+        get { values[field] }
+        set { values[field] = newValue }
+    }
+
+    public var title: String {
+        get { values.title }
+        set { values.title = newValue }
+    }
+    public var author: String {
+        get { values.author }
+        set { values.author = newValue }
+    }
+    public var publishedYear: Int {
+        get { values.publishedYear }
+        set { values.publishedYear = newValue }
+    }
+    public var isAvailable: Bool {
+        get { values.isAvailable }
+        set { values.isAvailable = newValue }
+    }
+    public var isbn: String? {
+        get { values.isbn }
+        set { values.isbn = newValue }
+    }
+    public var publisher: String? {
+        get { values.publisher }
+        set { values.publisher = newValue }
+    }
+    public var pages: Int? {
+        get { values.pages }
+        set { values.pages = newValue }
+    }
+    public var notes: String? {
+        get { values.notes }
+        set { values.notes = newValue }
+    }
+}
+
+/// A book as the server returns it: `id`, the fields (our server's extensions are absent on the
+/// seed's backend), the owner and, on ours, the timestamps.
+public struct Book: Decodable, Sendable, Equatable, Identifiable, BookFieldValues {
     public var id: Int
-    public var title: String
-    public var author: String
-    public var publishedYear: Int
     public var user: Int?
-    public var isAvailable: Bool
-    public var isbn: String?
-    public var publisher: String?
-    public var pages: Int?
-    public var notes: String?
+    public var values: BookValues
     public var createdAt: String?
     public var updatedAt: String?
 
-    public init(id: Int, title: String, author: String, publishedYear: Int, user: Int? = nil,
-                isAvailable: Bool = false, isbn: String? = nil, publisher: String? = nil,
-                pages: Int? = nil, notes: String? = nil, createdAt: String? = nil, updatedAt: String? = nil) {
-        self.id = id; self.title = title; self.author = author; self.publishedYear = publishedYear
-        self.user = user; self.isAvailable = isAvailable; self.isbn = isbn; self.publisher = publisher
-        self.pages = pages; self.notes = notes; self.createdAt = createdAt; self.updatedAt = updatedAt
+    public init(
+        id: Int, title: String, author: String, publishedYear: Int, user: Int? = nil,
+        isAvailable: Bool = false, isbn: String? = nil, publisher: String? = nil,
+        pages: Int? = nil, notes: String? = nil, createdAt: String? = nil, updatedAt: String? = nil
+    ) {
+        self.id = id
+        self.user = user
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        values =
+            BookDraft(
+                title: title, author: author, publishedYear: publishedYear, isAvailable: isAvailable,
+                isbn: isbn, publisher: publisher, pages: pages, notes: notes
+            ).values
+    }
+
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        func key(_ names: String...) -> Key { names.lazy.map(Key.init).first(where: c.contains) ?? Key(stringValue: names[0]) }
+        id = try c.decode(Int.self, forKey: key("id"))
+        user = try c.decodeIfPresent(Int.self, forKey: key("user"))
+        createdAt = try c.decodeIfPresent(String.self, forKey: key("created_at", "createdAt"))
+        updatedAt = try c.decodeIfPresent(String.self, forKey: key("updated_at", "updatedAt"))
+        values = try BookValues(from: c)
+        for field in BookField.all where field.required && values[field] == nil {
+            throw DecodingError.keyNotFound(
+                Key(stringValue: field.name), .init(codingPath: c.codingPath, debugDescription: "a book without \(field.name)"))
+        }
     }
 }
 
 /// The writable fields of a book, as sent on create and update.
-public struct BookDraft: Sendable, Equatable {
-    public var title: String
-    public var author: String
-    public var publishedYear: Int
-    public var isAvailable: Bool
-    public var isbn: String?
-    public var publisher: String?
-    public var pages: Int?
-    public var notes: String?
+public struct BookDraft: Sendable, Equatable, BookFieldValues {
+    public var values = BookValues()
 
-    public init(title: String, author: String, publishedYear: Int, isAvailable: Bool = false,
-                isbn: String? = nil, publisher: String? = nil, pages: Int? = nil, notes: String? = nil) {
-        self.title = title; self.author = author; self.publishedYear = publishedYear
-        self.isAvailable = isAvailable; self.isbn = isbn; self.publisher = publisher
-        self.pages = pages; self.notes = notes
+    public init(
+        title: String, author: String, publishedYear: Int, isAvailable: Bool = false,
+        isbn: String? = nil, publisher: String? = nil, pages: Int? = nil, notes: String? = nil
+    ) {
+        self.title = title
+        self.author = author
+        self.publishedYear = publishedYear
+        self.isAvailable = isAvailable
+        self.isbn = isbn
+        self.publisher = publisher
+        self.pages = pages
+        self.notes = notes
     }
 
-    public init(_ book: Book) {
-        self.init(title: book.title, author: book.author, publishedYear: book.publishedYear,
-                  isAvailable: book.isAvailable, isbn: book.isbn, publisher: book.publisher,
-                  pages: book.pages, notes: book.notes)
+    public init(_ book: Book) { values = book.values }
+
+    /// A draft made of field values (those not given are empty).
+    public init(_ values: (BookField) -> BookValue?) {
+        for field in BookField.all { self.values[field] = values(field) }
     }
 
     /// JSON body. Extension fields are sent only to a server that has them (the seed would ignore
     /// them anyway, but keeping the body to the contract makes old servers' errors clearer).
     func jsonObject(extended: Bool) -> [String: Any] {
-        var o: [String: Any] = [
-            "title": title, "author": author, "published_year": publishedYear, "is_available": isAvailable,
-        ]
-        if extended {
-            o["isbn"] = isbn.map { $0 as Any } ?? NSNull()
-            o["publisher"] = publisher.map { $0 as Any } ?? NSNull()
-            o["pages"] = pages.map { $0 as Any } ?? NSNull()
-            o["notes"] = notes.map { $0 as Any } ?? NSNull()
+        var o: [String: Any] = [:]
+        for field in BookField.kept(extended: extended) {
+            switch self[field] {
+            case .text(let s)?: o[field.name] = s
+            case .number(let n)?: o[field.name] = n
+            case .flag(let b)?: o[field.name] = b
+            case nil: o[field.name] = field.kind == .flag ? false : NSNull()
+            }
         }
         return o
     }
@@ -113,9 +248,11 @@ public struct Profile: Codable, Sendable, Equatable {
     /// A new e-mail address waiting to be confirmed from its mailbox (our server's extension).
     public var pendingEmail: String?
 
-    public init(id: Int, username: String, email: String? = nil, firstName: String? = nil, lastName: String? = nil,
-                dateJoined: String? = nil, lastLogin: String? = nil, bookCount: Int? = nil,
-                roles: [String]? = nil, authSource: String? = nil, pendingEmail: String? = nil) {
+    public init(
+        id: Int, username: String, email: String? = nil, firstName: String? = nil, lastName: String? = nil,
+        dateJoined: String? = nil, lastLogin: String? = nil, bookCount: Int? = nil,
+        roles: [String]? = nil, authSource: String? = nil, pendingEmail: String? = nil
+    ) {
         self.id = id; self.username = username; self.email = email; self.firstName = firstName
         self.lastName = lastName; self.dateJoined = dateJoined; self.lastLogin = lastLogin
         self.bookCount = bookCount; self.roles = roles; self.authSource = authSource
@@ -152,8 +289,10 @@ public struct AuthConfig: Sendable, Equatable {
     /// The server looks ISBNs up in library catalogues or Open Library (`/api/lookup/isbn/`).
     public var isbnLookup: Bool
 
-    public init(local: Bool = true, registration: Bool = false, oidc: OIDCAdvert? = nil, extended: Bool = false,
-                isbnLookup: Bool = false) {
+    public init(
+        local: Bool = true, registration: Bool = false, oidc: OIDCAdvert? = nil, extended: Bool = false,
+        isbnLookup: Bool = false
+    ) {
         self.local = local; self.registration = registration; self.oidc = oidc; self.extended = extended
         self.isbnLookup = isbnLookup
     }
@@ -177,8 +316,10 @@ public struct OIDCAdvert: Sendable, Equatable, Codable {
     /// What the server calls the provider (`provider_name`); nil from a server too old to say.
     public var providerName: String?
 
-    public init(issuer: String, clientId: String, scopes: [String] = ["openid", "profile", "email"],
-                deviceAuthorization: Bool = true, providerName: String? = nil) {
+    public init(
+        issuer: String, clientId: String, scopes: [String] = ["openid", "profile", "email"],
+        deviceAuthorization: Bool = true, providerName: String? = nil
+    ) {
         self.issuer = issuer; self.clientId = clientId; self.scopes = scopes; self.deviceAuthorization = deviceAuthorization
         self.providerName = providerName
     }

@@ -89,7 +89,7 @@ struct BooktuiCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let noColor = monochrome || !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
-        let app = App(client: client, drafts: DraftStore(store: store))
+        let app = App(client: client, drafts: DraftStore(folder: store.folder))
         let resuming = ((try? store.load(server: client.server)) ?? nil) != nil
         app.reset(to: LoginScreen(resuming: resuming))
         app.run(terminal: CursesTerminal(monochrome: noColor))

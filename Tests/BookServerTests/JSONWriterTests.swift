@@ -1,6 +1,8 @@
+import BookModel
 import Foundation
 import NIOCore
 import Testing
+
 @testable import BookServer
 
 /// `JSONWriter` must write what our `JSONEncoder` (as `configure` sets it up) writes: each string
@@ -68,17 +70,25 @@ import Testing
 
     @Test func keysInTheDeclaredOrder() {
         let json = written(book(1, "t", nil))
-        let keys = ["id", "title", "author", "published_year", "user", "is_available", "isbn", "publisher", "pages",
-                    "notes", "created_at", "updated_at"]
+        let keys = [
+            "id", "title", "author", "published_year", "user", "is_available", "isbn", "publisher", "pages",
+            "notes", "created_at", "updated_at",
+        ]
         let positions = keys.map { json.range(of: "\"\($0)\":")?.lowerBound }
         #expect(!positions.contains(nil))
         #expect(positions.compactMap { $0 } == positions.compactMap { $0 }.sorted())
     }
 
     func book(_ n: Int, _ text: String, _ date: Date?) -> BookDTO {
-        var book = BookDTO(id: n, title: text, author: "by " + text, published_year: 1900 + n, user: 7,
-                           is_available: n % 2 == 0, isbn: n % 3 == 0 ? nil : "978000000000\(n % 10)",
-                           publisher: n % 2 == 0 ? nil : text, pages: n % 2 == 0 ? nil : n * 10, notes: text)
+        var book = BookDTO(id: n, user: 7, values: Array(repeating: nil, count: BookField.all.count))
+        book[.title] = .text(text)
+        book[.author] = .text("by " + text)
+        book[.publishedYear] = .number(1900 + n)
+        book[.isAvailable] = .flag(n % 2 == 0)
+        book[.isbn] = n % 3 == 0 ? nil : .text("978000000000\(n % 10)")
+        book[.publisher] = n % 2 == 0 ? nil : .text(text)
+        book[.pages] = n % 2 == 0 ? nil : .number(n * 10)
+        book[.notes] = .text(text)
         book.created_at = date
         book.updated_at = n % 2 == 0 ? nil : date
         return book

@@ -1,11 +1,14 @@
+import BookModel
 import Foundation
 import OpenAPIKit30
 import Testing
 import Vapor
 import Yams
+
 @testable import BookServer
 
-/// `Resources/openapi.yaml` is a valid OpenAPI 3.0 document, and it describes exactly the routes
+/// The served document (`Resources/openapi.yaml` with the book schemas made from BookModel) is a
+/// valid OpenAPI 3.0 document, and it describes exactly the routes
 /// `routes.swift` registers: no route undocumented, no documented path the server does not answer
 /// (parameters compared by position, `{}`).
 @Suite struct OpenAPIDocumentTests {
@@ -15,7 +18,9 @@ import Yams
     ]
 
     /// Decoded once for all tests: decoding is slow in a debug build, and the suites share two threads.
-    static let decoded = Result { try YAMLDecoder().decode(OpenAPI.Document.self, from: try OpenAPIDocument.yaml()) }
+    static let decoded = Result {
+        try JSONDecoder().decode(OpenAPI.Document.self, from: Data(buffer: try OpenAPIDocument.json()))
+    }
     func document() throws -> OpenAPI.Document { try Self.decoded.get() }
 
     @Test func isAValidOpenAPIDocument() throws {
@@ -27,19 +32,39 @@ import Yams
         #expect(try OpenAPIDocument.json().readableBytes > 10_000)
     }
 
+    @Test func bookSchemasAreMadeFromBookModelsFields() throws {
+        let schemas = try document().components.schemas
+        for name in ["Book", "BookWrite", "BookPatch"] {
+            let schema = try #require(schemas[.init(stringLiteral: name)]?.objectContext, "\(name)")
+            for field in BookField.all {
+                let property = try #require(schema.properties[field.name], "\(name).\(field.name)")
+                #expect(property.nullable == !(field.required || field.kind == .flag), "\(name).\(field.name)")
+                if let max = field.maxLength { #expect(property.stringContext?.maxLength == max, "\(name).\(field.name)") }
+            }
+        }
+        let write = try #require(schemas["BookWrite"]?.objectContext)
+        #expect(Set(write.requiredProperties) == Set(BookField.all.filter(\.required).map(\.name)))
+        let output = try #require(schemas["Book"]?.objectContext)
+        #expect(Set(output.requiredProperties) == Set(BookField.all.map(\.name) + ["id", "user", "created_at", "updated_at"]))
+        #expect(schemas["BookPatch"]?.objectContext?.requiredProperties == [])
+        #expect(schemas["BookWrite"]?.vendorExtensions["x-book-fields"] == nil)
+    }
+
     @Test func documentsEveryRouteAndNothingElse() async throws {
         let app = try await Application.make(.testing)
         do {
             try routes(app)
             // Routes that only answer 405 for a method (APIErrorMiddleware.refusedMethod) offer nothing.
-            let served = Set(app.routes.all.filter { $0.userInfo[APIErrorMiddleware.refusedMethod] == nil }.map { route in
-                "\(route.method.rawValue) /" + route.path.map { component -> String in
-                    switch component {
-                    case .parameter: "{}"
-                    default: component.description
-                    }
-                }.joined(separator: "/")
-            })
+            let served = Set(
+                app.routes.all.filter { $0.userInfo[APIErrorMiddleware.refusedMethod] == nil }.map { route in
+                    "\(route.method.rawValue) /"
+                        + route.path.map { component -> String in
+                            switch component {
+                            case .parameter: "{}"
+                            default: component.description
+                            }
+                        }.joined(separator: "/")
+                })
             let doc = try document()
             var documented = Set<String>()
             for (path, item) in doc.paths {
@@ -51,7 +76,8 @@ import Yams
                     documented.insert("\(endpoint.method.rawValue.uppercased()) \(trimmed)")
                 }
             }
-            #expect(served.subtracting(Self.browserPages).subtracting(documented).sorted() == [], "routes missing from openapi.yaml")
+            #expect(
+                served.subtracting(Self.browserPages).subtracting(documented).sorted() == [], "routes missing from openapi.yaml")
             #expect(documented.subtracting(served).sorted() == [], "documented but not served")
         } catch {
             try await app.asyncShutdown()

@@ -1,5 +1,6 @@
 import BookClient
 import Testing
+
 @testable import BookTUI
 
 /// The single sign-on screens drawn on a character grid, with no server and no browser started.
@@ -9,9 +10,10 @@ struct SSOScreenTests {
 
     func app() throws -> App {
         let a = App(client: try BookClient(server: "http://127.0.0.1:9", store: nil, timeout: 2))
-        a.authConfig = AuthConfig(local: true, registration: true,
-                                  oidc: OIDCAdvert(issuer: "http://127.0.0.1:9/realms/books", clientId: "booktui"), extended: true)
-        a.authConfigKnown = true
+        a.client.capabilities.learn(
+            AuthConfig(
+                local: true, registration: true,
+                oidc: OIDCAdvert(issuer: "http://127.0.0.1:9/realms/books", clientId: "booktui"), extended: true))
         return a
     }
 
@@ -67,7 +69,7 @@ struct SSOScreenTests {
         a.reset(to: LoginScreen())
         a.cancelAll()
         a.push(SSOScreen(environment: [:], opener: Self.noBrowser))
-        a.handle(.escape, size: (24, 100))     // cancels the call in flight, which goes back
+        a.handle(.escape, size: (24, 100))  // cancels the call in flight, which goes back
         a.deliverResults()
         #expect(a.top is LoginScreen)
     }

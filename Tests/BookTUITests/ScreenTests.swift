@@ -1,5 +1,6 @@
 import BookClient
 import Testing
+
 @testable import BookTUI
 
 /// Screens drawn on a character grid: what a user would see, without a terminal or a server.
@@ -21,25 +22,27 @@ struct ScreenTests {
         a.draw(g)
         #expect(g.text.contains("Terminal too small: 70x20."))
         #expect(g.text.contains("at least 80x24"))
-        a.handle(.char("q"), size: (20, 70))            // keys wait until it grows
+        a.handle(.char("q"), size: (20, 70))  // keys wait until it grows
         #expect(a.running)
-        a.handle(.ctrl("c"), size: (20, 70))            // Ctrl-C quits even then, as interrupted
+        a.handle(.ctrl("c"), size: (20, 70))  // Ctrl-C quits even then, as interrupted
         #expect(!a.running && a.exitStatus == 130)
         a.cancelAll()
     }
 
     @Test func aLongTitleBeingEditedShowsItsStartAndScrollsWithTheCursor() throws {
         let a = try app()
-        a.authConfig = AuthConfig(local: true, registration: true, extended: true)
+        a.client.capabilities.learn(AuthConfig(local: true, registration: true, extended: true))
         let long = "The Curious Incident of the Dog in the Night-Time: A Novel in Many Parts, Annotated Edition"
-        let form = BookFormScreen(book: Book(id: 1, title: long, author: "Mark Haddon, with a very long list of co-authors",
-                                             publishedYear: 2003), list: nil)
+        let form = BookFormScreen(
+            book: Book(
+                id: 1, title: long, author: "Mark Haddon, with a very long list of co-authors",
+                publishedYear: 2003), list: nil)
         a.reset(to: form)
         a.cancelAll()
         var g = GridSurface(rows: 24, cols: 80)
         a.draw(g)
-        #expect(g.text.contains("Title The Curious Incident"))           // focused: from the start
-        #expect(g.text.contains("Author Mark Haddon, with"))             // not focused: from the start, cut with …
+        #expect(g.text.contains("Title The Curious Incident"))  // focused: from the start
+        #expect(g.text.contains("Author Mark Haddon, with"))  // not focused: from the start, cut with …
         #expect(g.text.contains("…"))
         a.handle(.end, size: (24, 80))
         g = GridSurface(rows: 24, cols: 80)
@@ -53,8 +56,10 @@ struct ScreenTests {
         let list = BookListScreen()
         a.reset(to: list)
         a.cancelAll()
-        let books = [Book(id: 1, title: "三体 The Three-Body Problem", author: "刘慈欣", publishedYear: 2008, isAvailable: true),
-                     Book(id: 2, title: "Le Petit Prince", author: "Antoine de Saint-Exupe\u{301}ry", publishedYear: 1943)]
+        let books = [
+            Book(id: 1, title: "三体 The Three-Body Problem", author: "刘慈欣", publishedYear: 2008, isAvailable: true),
+            Book(id: 2, title: "Le Petit Prince", author: "Antoine de Saint-Exupe\u{301}ry", publishedYear: 1943),
+        ]
         list.window.receive(page: 0, BookPage(count: 2, results: books), generation: list.window.generation)
         let g = GridSurface(rows: 24, cols: 80)
         a.draw(g)
@@ -69,7 +74,7 @@ struct ScreenTests {
 
     @Test func formChecksAsYouTypeAndKeepsInput() throws {
         let a = try app()
-        a.authConfig = AuthConfig(local: true, registration: true, extended: true)
+        a.client.capabilities.learn(AuthConfig(local: true, registration: true, extended: true))
         let form = BookFormScreen(book: nil, list: nil)
         a.reset(to: BookListScreen())
         a.cancelAll()
@@ -84,8 +89,8 @@ struct ScreenTests {
         let g = GridSurface(rows: 24, cols: 80)
         a.draw(g)
         #expect(g.text.contains("✗ a year, like 1999"))
-        #expect(g.text.contains("✗ ISBN: ISBN check digit is wrong"))    // the focused field's message in full
-        a.handle(.ctrl("s"), size: (24, 80))            // refused before any call: nothing sent
+        #expect(g.text.contains("✗ ISBN: ISBN check digit is wrong"))  // the focused field's message in full
+        a.handle(.ctrl("s"), size: (24, 80))  // refused before any call: nothing sent
         #expect(!a.isBusy)
         a.draw(g)
         #expect(g.text.contains("Author: required") || g.text.contains("✗ required"))
@@ -98,12 +103,13 @@ struct ScreenTests {
     }
 
     @Test func seedServerFormHasOnlyCoreFields() throws {
-        let a = try app()                                // authConfig: the seed's (no extensions)
+        let a = try app()
+        a.client.capabilities.learn(.seed)  // the seed's backend: no extensions
         a.reset(to: BookListScreen())
         a.cancelAll()
         a.push(BookFormScreen(book: nil, list: nil))
         for _ in 0..<4 { a.handle(.tab, size: (24, 80)) }
-        for c in "123" { a.handle(.char(c), size: (24, 80)) }   // back at Title: ISBN etc. are skipped
+        for c in "123" { a.handle(.char(c), size: (24, 80)) }  // back at Title: ISBN etc. are skipped
         let g = GridSurface(rows: 24, cols: 80)
         a.draw(g)
         #expect(g.text.contains("Title 123"))
@@ -151,7 +157,7 @@ struct ScreenTests {
     }
 
     @Test func helpListsWhatThisServerAndUserCanDo() throws {
-        let a = try app()                                // the seed's server, a librarian
+        let a = try app()  // the seed's server, a librarian
         a.reset(to: BookListScreen())
         a.cancelAll()
         var help = helpLines(a)
@@ -160,11 +166,11 @@ struct ScreenTests {
         #expect(!help.contains("ISBN") && !help.contains("added"))
         #expect(help.contains("add a book") && help.contains("delete the selected book"))
 
-        a.authConfig = AuthConfig(local: true, registration: true, extended: true, isbnLookup: true)
+        a.client.capabilities.learn(AuthConfig(local: true, registration: true, extended: true, isbnLookup: true))
         help = helpLines(a)
         #expect(help.contains("title, author, year, added") && help.contains("scan ISBNs"))
 
-        a.profile = Profile(id: 1, username: "ann", roles: [])   // reads only
+        a.profile = Profile(id: 1, username: "ann", roles: [])  // reads only
         help = helpLines(a)
         #expect(!help.contains("add a book") && !help.contains("scan ISBNs") && !help.contains("delete the"))
         #expect(help.contains("your profile"))
@@ -177,7 +183,12 @@ struct SessionTests {
         let a = App(client: try BookClient(server: "http://127.0.0.1:9", store: nil, timeout: 2))
         a.reset(to: BookListScreen())
         var delivered = false
-        a.perform("Loading profile", { _ in try await Task.sleep(nanoseconds: 50_000_000); return 1 }) { _ in delivered = true }
+        a.perform(
+            "Loading profile",
+            { _ in
+                try await Task.sleep(nanoseconds: 50_000_000); return 1
+            }
+        ) { _ in delivered = true }
         a.reset(to: LoginScreen())
         a.cancelAll()
         a.settle(timeout: 1)

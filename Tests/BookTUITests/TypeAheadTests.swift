@@ -1,6 +1,7 @@
 import BookClient
 import Foundation
 import Testing
+
 @testable import BookTUI
 
 /// A screen that keeps the keys it is given, to see which arrive where and in what order.
@@ -116,7 +117,7 @@ struct TypeAheadTests {
 
     @Test func ctrlNKeepsPublisherAndAvailableForTheNextBook() throws {
         let a = try app()
-        a.authConfig = AuthConfig(local: true, registration: true, extended: true)
+        a.client.capabilities.learn(AuthConfig(local: true, registration: true, extended: true))
         let old = BookFormScreen.makeForm(nil)
         old.field("title")?.text = "Dune"
         old.field("publisher")?.text = "Ace Books "
@@ -125,7 +126,7 @@ struct TypeAheadTests {
         #expect(next.field("title")?.value == "")
         #expect(next.field("publisher")?.value == "Ace Books")
         #expect(next.field("is_available")?.toggle == true)
-        #expect(!next.changed)                           // Esc on it asks nothing
+        #expect(!next.changed)  // Esc on it asks nothing
         let form = BookFormScreen(book: nil, list: nil)
         form.form = next
         a.reset(to: form)

@@ -3,40 +3,43 @@ import Foundation
 /// Books written out as `booktui export` writes them: CSV (RFC 4180, UTF-8 with a byte order mark
 /// so that spreadsheets read it as UTF-8, a header row) or JSON (an array of the API's objects).
 public enum BookExport {
-    /// The columns; against the seed's server only the seed's fields.
+    /// The columns: the id, the fields the server keeps (`BookField`), and on ours the timestamps.
     public static func columns(extended: Bool) -> [String] {
-        let seed = ["id", "title", "author", "published_year", "is_available"]
-        return extended ? seed + ["isbn", "publisher", "pages", "notes", "created_at", "updated_at"] : seed
+        ["id"] + BookField.kept(extended: extended).map(\.name) + (extended ? ["created_at", "updated_at"] : [])
     }
 
     public static func csvHeader(extended: Bool) -> String { "\u{FEFF}" + CSV.line(columns(extended: extended)) }
 
     public static func csvLine(_ b: Book, extended: Bool) -> String {
-        var fields = [String(b.id), b.title, b.author, String(b.publishedYear), b.isAvailable ? "true" : "false"]
-        if extended {
-            fields += [b.isbn ?? "", b.publisher ?? "", b.pages.map(String.init) ?? "", b.notes ?? "",
-                       b.createdAt ?? "", b.updatedAt ?? ""]
+        let draft = BookDraft(b)
+        var fields = [String(b.id)]
+        for field in BookField.kept(extended: extended) {
+            switch draft[field] {
+            case .text(let s)?: fields.append(s)
+            case .number(let n)?: fields.append(String(n))
+            case .flag(let f)?: fields.append(f ? "true" : "false")
+            case nil: fields.append("")
+            }
         }
+        if extended { fields += [b.createdAt ?? "", b.updatedAt ?? ""] }
         return CSV.line(fields)
     }
 
     /// One book as a JSON object in the API's field names; keys sorted so exports compare.
     public static func jsonObject(_ b: Book, extended: Bool) -> [String: Any] {
-        var o: [String: Any] = ["id": b.id, "title": b.title, "author": b.author, "published_year": b.publishedYear,
-                                "is_available": b.isAvailable]
+        var o = BookDraft(b).jsonObject(extended: extended)
+        o["id"] = b.id
         if extended {
-            for (k, v) in [("isbn", b.isbn), ("publisher", b.publisher), ("notes", b.notes),
-                           ("created_at", b.createdAt), ("updated_at", b.updatedAt)] {
-                o[k] = v ?? NSNull()
-            }
-            o["pages"] = b.pages ?? NSNull()
+            o["created_at"] = b.createdAt ?? NSNull()
+            o["updated_at"] = b.updatedAt ?? NSNull()
         }
         return o
     }
 
     public static func json(_ books: [Book], extended: Bool) throws -> Data {
-        var data = try JSONSerialization.data(withJSONObject: books.map { jsonObject($0, extended: extended) },
-                                              options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        var data = try JSONSerialization.data(
+            withJSONObject: books.map { jsonObject($0, extended: extended) },
+            options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         data.append(0x0A)
         return data
     }
@@ -55,7 +58,8 @@ public struct BookMatcher: Sendable {
 
     static func key(_ d: BookDraft) -> Key {
         let fold = { (s: String) in
-            s.trimmingCharacters(in: .whitespacesAndNewlines).folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+            s.trimmingCharacters(in: .whitespacesAndNewlines).folding(
+                options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
         }
         return Key(titleAuthor: fold(d.title) + "\u{1F}" + fold(d.author), year: d.publishedYear)
     }

@@ -65,8 +65,11 @@ struct RawBook {
         switch format {
         case .librarything:
             // "Publication": "Penguin Books (2003), Paperback, 320 pages".
-            return value("publisher") ?? value("publication").map { String($0.prefix { $0 != "(" && $0 != "," })
-                .trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+            return value("publisher")
+                ?? value("publication").map {
+                    String($0.prefix { $0 != "(" && $0 != "," })
+                        .trimmingCharacters(in: .whitespaces)
+                }.flatMap { $0.isEmpty ? nil : $0 }
         default: return value("publisher")
         }
     }
@@ -114,9 +117,10 @@ struct RawBook {
         }
         // Stored as the server stores it, so a second import matches the first.
         let isbn = isbn.map { ISBN.toISBN13($0) ?? $0 }
-        let d = BookDraft(title: title, author: author, publishedYear: year, isAvailable: available,
-                          isbn: isbn, publisher: publisher, pages: pages, notes: notes)
-        let problems = BookRules.problems(d)
+        let d = BookDraft(
+            title: title, author: author, publishedYear: year, isAvailable: available,
+            isbn: isbn, publisher: publisher, pages: pages, notes: notes)
+        let problems = BookRules.problems({ d[$0] })
         for field in problems.keys.sorted() where !reasons.contains(where: { $0.hasPrefix(field + ":") }) {
             reasons.append("\(field): \(problems[field]!.joined(separator: "; "))")
         }
@@ -143,7 +147,8 @@ struct RawBook {
         while i + 4 <= chars.count {
             let run = chars[i..<i + 4]
             if run.allSatisfy(\.isASCII), run.allSatisfy(\.isNumber),
-               i + 4 == chars.count || !chars[i + 4].isNumber, i == 0 || !chars[i - 1].isNumber {
+                i + 4 == chars.count || !chars[i + 4].isNumber, i == 0 || !chars[i - 1].isNumber
+            {
                 return String(run)
             }
             i += 1

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -17,8 +18,10 @@ enum AuthorizationPreflight {
 
     /// Keeps the first answer: a redirect is not followed (it may point at our own listener).
     final class NoRedirects: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
-        func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                        newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
+        func urlSession(
+            _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+            newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
+        ) {
             completionHandler(nil)
         }
     }
@@ -33,7 +36,8 @@ enum AuthorizationPreflight {
         var req = URLRequest(url: u, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
         req.setValue("text/html, application/json", forHTTPHeaderField: "Accept")
         guard let (data, resp) = try? await session.data(for: req), let http = resp as? HTTPURLResponse,
-              (400..<500).contains(http.statusCode) else { return nil }
+            (400..<500).contains(http.statusCode)
+        else { return nil }
         return Refusal(status: http.statusCode, message: plainText(data))
     }
 
@@ -45,8 +49,9 @@ enum AuthorizationPreflight {
         }
         var text = String(decoding: data.prefix(64 * 1024), as: UTF8.self)
         for block in ["script", "style", "title", "head"] {
-            text = text.replacingOccurrences(of: "<\(block)[^>]*>.*?</\(block)>", with: " ",
-                                             options: [.regularExpression, .caseInsensitive])
+            text = text.replacingOccurrences(
+                of: "<\(block)[^>]*>.*?</\(block)>", with: " ",
+                options: [.regularExpression, .caseInsensitive])
         }
         text = text.replacingOccurrences(of: "<[^>]*>", with: " ", options: .regularExpression)
         for (entity, character) in [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&amp;", "&")] {

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -60,7 +61,9 @@ extension BookClient {
     }
 
     func discover(_ issuer: String) async throws -> ProviderMetadata {
-        if let cached = providerCache, TokenStore.key(cached.issuer) == TokenStore.key(issuer) { return cached }
+        if let cached = providerCache, ServerAddress.normalized(cached.issuer) == ServerAddress.normalized(issuer) {
+            return cached
+        }
         let r = try await absolute("GET", ProviderMetadata.discoveryURL(issuer: issuer))
         guard r.status == 200 else { throw APIError.sso("The provider's discovery document answered \(r.status).") }
         let m = try ProviderMetadata(json: r.json, expectedIssuer: issuer)
@@ -106,25 +109,30 @@ extension BookClient {
         let listener = flow == .loopback ? try LoopbackListener(port: port ?? 0) : nil
         let redirect = listener?.redirectURI ?? pasteRedirectURI
         let pkce = PKCE(), state = OIDCRandom.token(), nonce = OIDCRandom.token()
-        guard var c = URLComponents(string: provider.authorizationEndpoint) else { throw APIError.sso("Bad authorization endpoint") }
+        guard var c = URLComponents(string: provider.authorizationEndpoint) else {
+            throw APIError.sso("Bad authorization endpoint")
+        }
         let existing = c.queryItems ?? []
-        c.queryItems = existing + [
-            URLQueryItem(name: "response_type", value: "code"),
-            URLQueryItem(name: "client_id", value: advert.clientId),
-            URLQueryItem(name: "redirect_uri", value: redirect),
-            URLQueryItem(name: "scope", value: advert.scopes.joined(separator: " ")),
-            URLQueryItem(name: "state", value: state),
-            URLQueryItem(name: "nonce", value: nonce),
-            URLQueryItem(name: "code_challenge", value: pkce.challenge),
-            URLQueryItem(name: "code_challenge_method", value: pkce.method),
-        ]
+        c.queryItems =
+            existing + [
+                URLQueryItem(name: "response_type", value: "code"),
+                URLQueryItem(name: "client_id", value: advert.clientId),
+                URLQueryItem(name: "redirect_uri", value: redirect),
+                URLQueryItem(name: "scope", value: advert.scopes.joined(separator: " ")),
+                URLQueryItem(name: "state", value: state),
+                URLQueryItem(name: "nonce", value: nonce),
+                URLQueryItem(name: "code_challenge", value: pkce.challenge),
+                URLQueryItem(name: "code_challenge_method", value: pkce.method),
+            ]
         guard let url = c.url?.absoluteString else { throw APIError.sso("Bad authorization endpoint") }
-        let signIn = BrowserSignIn(url: url, redirectURI: redirect, flow: flow, listener: listener, state: state,
-                                   nonce: nonce, pkce: pkce, provider: provider, advert: advert)
+        let signIn = BrowserSignIn(
+            url: url, redirectURI: redirect, flow: flow, listener: listener, state: state,
+            nonce: nonce, pkce: pkce, provider: provider, advert: advert)
         if let refusal = await AuthorizationPreflight.check(url, timeout: timeout) {
             listener?.close()
-            throw APIError.sso("\(advert.name) refused this sign-in request (HTTP \(refusal.status)"
-                               + (refusal.message.isEmpty ? ")." : ": \(refusal.message)).") + " " + signIn.registrationHint)
+            throw APIError.sso(
+                "\(advert.name) refused this sign-in request (HTTP \(refusal.status)"
+                    + (refusal.message.isEmpty ? ")." : ": \(refusal.message)).") + " " + signIn.registrationHint)
         }
         return signIn
     }
@@ -142,19 +150,28 @@ extension BookClient {
                         let t = try listener.waitForCallback(timeout: timeout) { target in
                             do {
                                 _ = try CallbackURL.code(from: target, expectedState: state)
-                                return (200, "<h1>Signed in to booktui</h1><p>You can close this tab and go back to the terminal.</p>", true)
+                                return (
+                                    200,
+                                    "<h1>Signed in to booktui</h1><p>You can close this tab and go back to the terminal.</p>",
+                                    true
+                                )
                             } catch {
                                 // Only an answer to this sign-in (its state) ends the wait.
                                 let ours = target.contains("state=" + state)
-                                return (400, "<h1>Sign-in failed</h1><p>\(htmlEscape(String(describing: error)))</p>"
-                                        + "<p>You can close this tab; booktui says what to do next.</p>", ours)
+                                return (
+                                    400,
+                                    "<h1>Sign-in failed</h1><p>\(htmlEscape(String(describing: error)))</p>"
+                                        + "<p>You can close this tab; booktui says what to do next.</p>", ours
+                                )
                             }
                         }
                         k.resume(returning: t)
                     } catch { k.resume(throwing: error) }
                 }
             }
-        } onCancel: { listener.cancel() }
+        } onCancel: {
+            listener.cancel()
+        }
         let code = try CallbackURL.code(from: target, expectedState: s.state)
         return try await redeemCode(code, s)
     }
@@ -166,10 +183,12 @@ extension BookClient {
     }
 
     func redeemCode(_ code: String, _ s: BrowserSignIn) async throws -> Profile {
-        let r = try await absolute("POST", s.provider.tokenEndpoint, form: [
-            "grant_type": "authorization_code", "code": code, "redirect_uri": s.redirectURI,
-            "client_id": s.advert.clientId, "code_verifier": s.pkce.verifier,
-        ])
+        let r = try await absolute(
+            "POST", s.provider.tokenEndpoint,
+            form: [
+                "grant_type": "authorization_code", "code": code, "redirect_uri": s.redirectURI,
+                "client_id": s.advert.clientId, "code_verifier": s.pkce.verifier,
+            ])
         guard r.status == 200 else {
             let e = Self.oauthError(r)
             throw APIError.sso("The provider refused the code (\(e.code)\(e.description.isEmpty ? "" : ": " + e.description)).")
@@ -187,20 +206,25 @@ extension BookClient {
             throw APIError.sso("The provider does not offer sign-in with a code on another device; use --browser or --paste.")
         }
         let pkce = PKCE()
-        let r = try await absolute("POST", endpoint, form: [
-            "client_id": advert.clientId, "scope": advert.scopes.joined(separator: " "),
-            "code_challenge": pkce.challenge, "code_challenge_method": pkce.method,
-        ])
+        let r = try await absolute(
+            "POST", endpoint,
+            form: [
+                "client_id": advert.clientId, "scope": advert.scopes.joined(separator: " "),
+                "code_challenge": pkce.challenge, "code_challenge_method": pkce.method,
+            ])
         guard r.status == 200, let o = r.json as? [String: Any], let device = o["device_code"] as? String,
-              let user = o["user_code"] as? String, let uri = o["verification_uri"] as? String else {
+            let user = o["user_code"] as? String, let uri = o["verification_uri"] as? String
+        else {
             let e = Self.oauthError(r)
-            throw APIError.sso("The provider refused a device code (\(e.code)\(e.description.isEmpty ? "" : ": " + e.description)).")
+            throw APIError.sso(
+                "The provider refused a device code (\(e.code)\(e.description.isEmpty ? "" : ": " + e.description)).")
         }
         let expires = (o["expires_in"] as? NSNumber)?.doubleValue ?? 600
         let interval = (o["interval"] as? NSNumber)?.doubleValue ?? 5
-        return DeviceGrant(userCode: user, verificationURI: uri, verificationURIComplete: o["verification_uri_complete"] as? String,
-                           expiresAt: Date().addingTimeInterval(expires), interval: max(1, interval), deviceCode: device,
-                           pkce: pkce, provider: provider, advert: advert)
+        return DeviceGrant(
+            userCode: user, verificationURI: uri, verificationURIComplete: o["verification_uri_complete"] as? String,
+            expiresAt: Date().addingTimeInterval(expires), interval: max(1, interval), deviceCode: device,
+            pkce: pkce, provider: provider, advert: advert)
     }
 
     /// Polls the token endpoint at the grant's interval until the user approves, denies, or the
@@ -210,11 +234,15 @@ extension BookClient {
         var interval = g.interval
         while true {
             try await Task.sleep(nanoseconds: UInt64(interval * 1_000_000_000))
-            if Date() > g.expiresAt { throw APIError.sso("The code expired before it was approved. Press r (or run login again) for a new one.") }
-            let r = try await absolute("POST", g.provider.tokenEndpoint, form: [
-                "grant_type": "urn:ietf:params:oauth:grant-type:device_code", "device_code": g.deviceCode,
-                "client_id": g.advert.clientId, "code_verifier": g.pkce.verifier,
-            ])
+            if Date() > g.expiresAt {
+                throw APIError.sso("The code expired before it was approved. Press r (or run login again) for a new one.")
+            }
+            let r = try await absolute(
+                "POST", g.provider.tokenEndpoint,
+                form: [
+                    "grant_type": "urn:ietf:params:oauth:grant-type:device_code", "device_code": g.deviceCode,
+                    "client_id": g.advert.clientId, "code_verifier": g.pkce.verifier,
+                ])
             if r.status == 200 {
                 return try await adoptProviderTokens(r, provider: g.provider, advert: g.advert, nonce: nil, flow: .device)
             }
@@ -229,7 +257,8 @@ extension BookClient {
             case "access_denied":
                 throw APIError.sso("Sign-in was denied on the provider's page.")
             default:
-                throw APIError.sso("The provider refused the device sign-in (\(e.code)\(e.description.isEmpty ? "" : ": " + e.description)).")
+                throw APIError.sso(
+                    "The provider refused the device sign-in (\(e.code)\(e.description.isEmpty ? "" : ": " + e.description)).")
             }
         }
     }
@@ -238,10 +267,13 @@ extension BookClient {
 
     /// Checks the ID token, stores the provider's tokens as this server's session, and asks the
     /// server who that is.
-    func adoptProviderTokens(_ r: Reply, provider: ProviderMetadata, advert: OIDCAdvert, nonce: String?,
-                             flow: SignInFlow) async throws -> Profile {
+    func adoptProviderTokens(
+        _ r: Reply, provider: ProviderMetadata, advert: OIDCAdvert, nonce: String?,
+        flow: SignInFlow
+    ) async throws -> Profile {
         guard let o = r.json as? [String: Any], let access = o["access_token"] as? String,
-              let refresh = o["refresh_token"] as? String else {
+            let refresh = o["refresh_token"] as? String
+        else {
             throw APIError.sso("The provider's token answer has no access or refresh token.")
         }
         guard let idToken = o["id_token"] as? String else {
@@ -249,12 +281,14 @@ extension BookClient {
         }
         let jwks = try await absolute("GET", provider.jwksURI)
         guard jwks.status == 200 else { throw APIError.sso("The provider's keys (JWKS) answered \(jwks.status).") }
-        let claims = try IDToken.verify(idToken, jwks: jwks.json, issuer: provider.issuer, clientId: advert.clientId, nonce: nonce)
+        let claims = try IDToken.verify(
+            idToken, jwks: jwks.json, issuer: provider.issuer, clientId: advert.clientId, nonce: nonce)
         let refreshIn = (o["refresh_expires_in"] as? NSNumber)?.doubleValue
         let session = StoredSession(
             access: access, refresh: refresh, username: claims["preferred_username"] as? String,
-            oidc: OIDCSessionInfo(issuer: provider.issuer, clientId: advert.clientId, idToken: idToken, flow: flow.rawValue,
-                                  providerName: advert.name),
+            oidc: OIDCSessionInfo(
+                issuer: provider.issuer, clientId: advert.clientId, idToken: idToken, flow: flow.rawValue,
+                providerName: advert.name),
             refreshExpiresAt: refreshIn.flatMap { $0 > 0 ? Date().addingTimeInterval($0) : nil })
         try persist(session)
         try? store?.setLastServer(server)
@@ -265,9 +299,11 @@ extension BookClient {
     /// replaces the old one, which the provider refuses from then on).
     func refreshWithProvider(_ t: StoredSession, _ info: OIDCSessionInfo) async throws -> StoredSession {
         let provider = try await discover(info.issuer)
-        let r = try await absolute("POST", provider.tokenEndpoint, form: [
-            "grant_type": "refresh_token", "refresh_token": t.refresh, "client_id": info.clientId,
-        ])
+        let r = try await absolute(
+            "POST", provider.tokenEndpoint,
+            form: [
+                "grant_type": "refresh_token", "refresh_token": t.refresh, "client_id": info.clientId,
+            ])
         guard r.status == 200 else {
             if r.status == 400 || r.status == 401 {
                 logger.info("the provider refused the refresh token; signing out locally")
@@ -282,8 +318,10 @@ extension BookClient {
         var info = info
         if let id = o["id_token"] as? String { info.idToken = id }
         let refreshIn = (o["refresh_expires_in"] as? NSNumber)?.doubleValue
-        let s = StoredSession(access: access, refresh: o["refresh_token"] as? String ?? t.refresh, username: t.username,
-                              oidc: info, refreshExpiresAt: refreshIn.flatMap { $0 > 0 ? Date().addingTimeInterval($0) : nil } ?? t.refreshExpiresAt)
+        let s = StoredSession(
+            access: access, refresh: o["refresh_token"] as? String ?? t.refresh, username: t.username,
+            oidc: info, refreshExpiresAt: refreshIn.flatMap { $0 > 0 ? Date().addingTimeInterval($0) : nil } ?? t.refreshExpiresAt
+        )
         try persist(s)
         return s
     }

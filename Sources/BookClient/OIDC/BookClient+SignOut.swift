@@ -44,10 +44,16 @@ public struct SignOutReport: Sendable, Equatable {
     public var providerName: String?
     /// The standard RP-initiated logout URL, when asked for (to open in a browser).
     public var browserLogoutURL: String?
-    public var allDone: Bool { steps.allSatisfy { if case .failed = $0.outcome { return false }; return true } }
+    public var allDone: Bool {
+        steps.allSatisfy {
+            if case .failed = $0.outcome { return false }; return true
+        }
+    }
     /// Whether the provider's single sign-on session may still be alive: ending it failed.
     public var providerSessionMayRemain: Bool {
-        steps.contains { if case .failed = $0.outcome { return $0.endsProviderSession }; return false }
+        steps.contains {
+            if case .failed = $0.outcome { return $0.endsProviderSession }; return false
+        }
     }
 }
 
@@ -62,10 +68,12 @@ extension BookClient {
             // A local account: the server blacklists the refresh token, after a refresh if the
             // access token has expired (`logout()`), so the step is never skipped for age.
             let r = await logout()
-            let step = SignOutStep(name: "book-server revoked the session",
-                                   outcome: r.revokedOnServer ? .done : .failed(r.problem ?? "unknown"))
-            return SignOutReport(wasSignedIn: true, viaSSO: false,
-                                 steps: [step, SignOutStep(name: "local tokens deleted", outcome: .done)])
+            let step = SignOutStep(
+                name: "book-server revoked the session",
+                outcome: r.revokedOnServer ? .done : .failed(r.problem ?? "unknown"))
+            return SignOutReport(
+                wasSignedIn: true, viaSSO: false,
+                steps: [step, SignOutStep(name: "local tokens deleted", outcome: .done)])
         }
         var report = SignOutReport(wasSignedIn: true, viaSSO: t.oidc != nil, steps: [], providerName: t.oidc?.displayName)
         if strength != .local { report.steps.append(await serverLogout(t)) }
@@ -83,10 +91,11 @@ extension BookClient {
             }
             if browserLogout, let end = provider?.endSessionEndpoint, var c = URLComponents(string: end) {
                 let existing = c.queryItems ?? []
-                c.queryItems = existing + [
-                    URLQueryItem(name: "client_id", value: info.clientId),
-                    URLQueryItem(name: "post_logout_redirect_uri", value: pasteRedirectURI),
-                ] + (info.idToken.map { [URLQueryItem(name: "id_token_hint", value: $0)] } ?? [])
+                c.queryItems =
+                    existing + [
+                        URLQueryItem(name: "client_id", value: info.clientId),
+                        URLQueryItem(name: "post_logout_redirect_uri", value: pasteRedirectURI),
+                    ] + (info.idToken.map { [URLQueryItem(name: "id_token_hint", value: $0)] } ?? [])
                 report.browserLogoutURL = c.url?.absoluteString
             }
         }
@@ -136,10 +145,14 @@ extension BookClient {
 
     /// Ends the provider's session with the refresh token, no browser needed (Keycloak accepts
     /// this from public clients; a provider that refuses it is reported, not fatal).
-    func endProviderSession(_ t: StoredSession, _ info: OIDCSessionInfo, _ provider: ProviderMetadata?,
-                            _ discoveryProblem: String) async -> SignOutStep {
+    func endProviderSession(
+        _ t: StoredSession, _ info: OIDCSessionInfo, _ provider: ProviderMetadata?,
+        _ discoveryProblem: String
+    ) async -> SignOutStep {
         let name = SignOutStep.providerSessionStep(info.displayName)
-        func step(_ outcome: SignOutStep.Outcome) -> SignOutStep { SignOutStep(name: name, outcome: outcome, endsProviderSession: true) }
+        func step(_ outcome: SignOutStep.Outcome) -> SignOutStep {
+            SignOutStep(name: name, outcome: outcome, endsProviderSession: true)
+        }
         guard let provider else { return step(.failed(discoveryProblem)) }
         guard let end = provider.endSessionEndpoint else {
             return step(.skipped("the provider has no end-session endpoint"))
@@ -151,28 +164,35 @@ extension BookClient {
             // A refused refresh token may mean the session already ended (signed out elsewhere):
             // then the provider refuses the access token at userinfo too, and nothing remains.
             if e.code == "invalid_grant", let userinfo = provider.userinfoEndpoint,
-               let probe = try? await absolute("GET", userinfo, bearer: t.access), probe.status == 401 {
+                let probe = try? await absolute("GET", userinfo, bearer: t.access), probe.status == 401
+            {
                 return step(.skipped("the provider had already ended it (signed out elsewhere)"))
             }
-            return step(.failed("the provider refused (\(e.code)\(e.description.isEmpty ? "" : ": " + e.description)); "
-                               + "use --browser-logout to end it in a browser"))
+            return step(
+                .failed(
+                    "the provider refused (\(e.code)\(e.description.isEmpty ? "" : ": " + e.description)); "
+                        + "use --browser-logout to end it in a browser"))
         } catch {
             return step(.failed(Self.describe(error)))
         }
     }
 
     /// RFC 7009 revocation of the refresh token, where the provider advertises it.
-    func revokeAtProvider(_ t: StoredSession, _ info: OIDCSessionInfo, _ provider: ProviderMetadata?,
-                          _ discoveryProblem: String) async -> SignOutStep {
+    func revokeAtProvider(
+        _ t: StoredSession, _ info: OIDCSessionInfo, _ provider: ProviderMetadata?,
+        _ discoveryProblem: String
+    ) async -> SignOutStep {
         let name = "refresh token revoked at the provider"
         guard let provider else { return SignOutStep(name: name, outcome: .failed(discoveryProblem)) }
         guard let revoke = provider.revocationEndpoint else {
             return SignOutStep(name: name, outcome: .skipped("the provider offers no revocation"))
         }
         do {
-            let r = try await absolute("POST", revoke, form: [
-                "token": t.refresh, "token_type_hint": "refresh_token", "client_id": info.clientId,
-            ])
+            let r = try await absolute(
+                "POST", revoke,
+                form: [
+                    "token": t.refresh, "token_type_hint": "refresh_token", "client_id": info.clientId,
+                ])
             if r.status == 200 { return SignOutStep(name: name, outcome: .done) }
             let e = Self.oauthError(r)
             return SignOutStep(name: name, outcome: .failed("the provider refused (\(e.code))"))

@@ -10,9 +10,13 @@ public enum CallbackURL {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw APIError.sso("Paste the address the browser landed on.") }
         let query: String
-        if let q = trimmed.firstIndex(of: "?") { query = String(trimmed[trimmed.index(after: q)...]) }
-        else if trimmed.contains("=") { query = trimmed }
-        else { throw APIError.sso("That is not the address the browser landed on: it has no ?code=…&state=…") }
+        if let q = trimmed.firstIndex(of: "?") {
+            query = String(trimmed[trimmed.index(after: q)...])
+        } else if trimmed.contains("=") {
+            query = trimmed
+        } else {
+            throw APIError.sso("That is not the address the browser landed on: it has no ?code=…&state=…")
+        }
         // Parsed by hand: a pasted text may hold anything, and URLComponents traps on some of it.
         var items: [String: String] = [:]
         let beforeFragment = query.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
@@ -27,14 +31,18 @@ public enum CallbackURL {
         }
         if let error = items["error"] {
             let detail = items["error_description"].map { ": \($0)" } ?? ""
-            throw APIError.sso(error == "access_denied" ? "Sign-in was cancelled in the browser\(detail)."
-                                                        : "The provider refused the sign-in (\(error)\(detail)).")
+            throw APIError.sso(
+                error == "access_denied"
+                    ? "Sign-in was cancelled in the browser\(detail)."
+                    : "The provider refused the sign-in (\(error)\(detail)).")
         }
         guard let state = items["state"] else { throw APIError.sso("The address has no state: paste the whole address.") }
         guard state == expectedState else {
             throw APIError.sso("The address belongs to another sign-in (its state does not match): start again.")
         }
-        guard let code = items["code"], !code.isEmpty else { throw APIError.sso("The address has no code: paste the whole address.") }
+        guard let code = items["code"], !code.isEmpty else {
+            throw APIError.sso("The address has no code: paste the whole address.")
+        }
         return code
     }
 }

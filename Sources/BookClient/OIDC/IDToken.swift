@@ -16,15 +16,18 @@ public enum IDToken {
     ///     grant has no nonce parameter).
     ///   - leeway: seconds of clock difference tolerated on `exp`/`iat`.
     /// - Throws: `APIError.sso` saying which check failed.
-    public static func verify(_ token: String, jwks: Any?, issuer: String, clientId: String, nonce: String?,
-                              now: Date = Date(), leeway: TimeInterval = 60) throws -> [String: Any] {
+    public static func verify(
+        _ token: String, jwks: Any?, issuer: String, clientId: String, nonce: String?,
+        now: Date = Date(), leeway: TimeInterval = 60
+    ) throws -> [String: Any] {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3,
-              let headerData = Base64URL.decode(parts[0]),
-              let header = try? JSONSerialization.jsonObject(with: headerData) as? [String: Any],
-              let payloadData = Base64URL.decode(parts[1]),
-              let claims = try? JSONSerialization.jsonObject(with: payloadData) as? [String: Any],
-              let signature = Base64URL.decode(parts[2]) else {
+            let headerData = Base64URL.decode(parts[0]),
+            let header = try? JSONSerialization.jsonObject(with: headerData) as? [String: Any],
+            let payloadData = Base64URL.decode(parts[1]),
+            let claims = try? JSONSerialization.jsonObject(with: payloadData) as? [String: Any],
+            let signature = Base64URL.decode(parts[2])
+        else {
             throw APIError.sso("The ID token is not a JWT.")
         }
         guard header["alg"] as? String == "RS256" else {
@@ -32,11 +35,14 @@ public enum IDToken {
         }
         let key = try publicKey(kid: header["kid"] as? String, jwks: jwks)
         let signed = Data((parts[0] + "." + parts[1]).utf8)
-        guard key.isValidSignature(_RSA.Signing.RSASignature(rawRepresentation: signature), for: signed,
-                                   padding: .insecurePKCS1v1_5) else {
+        guard
+            key.isValidSignature(
+                _RSA.Signing.RSASignature(rawRepresentation: signature), for: signed,
+                padding: .insecurePKCS1v1_5)
+        else {
             throw APIError.sso("The ID token's signature does not match the provider's keys.")
         }
-        guard let iss = claims["iss"] as? String, TokenStore.key(iss) == TokenStore.key(issuer) else {
+        guard let iss = claims["iss"] as? String, ServerAddress.normalized(iss) == ServerAddress.normalized(issuer) else {
             throw APIError.sso("The ID token comes from another issuer.")
         }
         let audiences: [String] = (claims["aud"] as? [String]) ?? ((claims["aud"] as? String).map { [$0] } ?? [])
@@ -62,11 +68,13 @@ public enum IDToken {
         let rsa = keys.filter { $0["kty"] as? String == "RSA" && ($0["use"] as? String ?? "sig") == "sig" }
         let match = kid.map { k in rsa.filter { $0["kid"] as? String == k } } ?? rsa
         guard match.count == 1 || (kid != nil && !match.isEmpty), let jwk = match.first,
-              let n = (jwk["n"] as? String).flatMap(Base64URL.decode),
-              let e = (jwk["e"] as? String).flatMap(Base64URL.decode) else {
+            let n = (jwk["n"] as? String).flatMap(Base64URL.decode),
+            let e = (jwk["e"] as? String).flatMap(Base64URL.decode)
+        else {
             throw APIError.sso("None of the provider's keys signed the ID token (kid \(kid ?? "none")).")
         }
-        do { return try _RSA.Signing.PublicKey(n: n, e: e) }
-        catch { throw APIError.sso("The provider's key \(kid ?? "") is not a usable RSA key (\(error)).") }
+        do { return try _RSA.Signing.PublicKey(n: n, e: e) } catch {
+            throw APIError.sso("The provider's key \(kid ?? "") is not a usable RSA key (\(error)).")
+        }
     }
 }

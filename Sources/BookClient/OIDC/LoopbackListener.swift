@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -27,7 +28,9 @@ public final class LoopbackListener: @unchecked Sendable {
         #else
         let s = socket(AF_INET, SOCK_STREAM, 0)
         #endif
-        guard s >= 0 else { throw APIError.sso("Cannot open a socket for the browser's answer: \(String(cString: strerror(errno)))") }
+        guard s >= 0 else {
+            throw APIError.sso("Cannot open a socket for the browser's answer: \(String(cString: strerror(errno)))")
+        }
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = wanted.bigEndian
@@ -67,13 +70,17 @@ public final class LoopbackListener: @unchecked Sendable {
     /// `respond` does not accept (`done` false: another sign-in's `state`, say, from some other
     /// local process) is answered and the wait goes on, so it cannot end this sign-in.
     /// - Throws: `APIError.sso` on timeout, `APIError.cancelled` after `cancel()`.
-    public func waitForCallback(timeout: TimeInterval,
-                                respond: (String) -> (status: Int, html: String, done: Bool)) throws -> String {
+    public func waitForCallback(
+        timeout: TimeInterval,
+        respond: (String) -> (status: Int, html: String, done: Bool)
+    ) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
             if isCancelled { throw APIError.cancelled }
             if Date() > deadline {
-                throw APIError.sso("No answer from the browser within \(Int(timeout)) s. Try the device code (--device) or paste (--paste) instead.")
+                throw APIError.sso(
+                    "No answer from the browser within \(Int(timeout)) s. Try the device code (--device) or paste (--paste) instead."
+                )
             }
             var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             let n = poll(&p, 1, 200)
@@ -108,17 +115,20 @@ public final class LoopbackListener: @unchecked Sendable {
             if let text = String(bytes: buf[0..<got], encoding: .utf8), text.contains("\r\n") { break }
         }
         guard let text = String(bytes: buf[0..<got], encoding: .utf8),
-              let first = text.split(separator: "\r\n", maxSplits: 1).first else { return nil }
+            let first = text.split(separator: "\r\n", maxSplits: 1).first
+        else { return nil }
         let words = first.split(separator: " ")
         guard words.count >= 2, words[0] == "GET" else { return nil }
         return String(words[1])
     }
 
     private func reply(_ c: Int32, status: Int, html: String) {
-        let body = Data(("<!doctype html><html><head><meta charset=\"utf-8\"><title>booktui</title></head><body>"
-                         + html + "</body></html>").utf8)
+        let body = Data(
+            ("<!doctype html><html><head><meta charset=\"utf-8\"><title>booktui</title></head><body>"
+                + html + "</body></html>").utf8)
         let reason = status == 200 ? "OK" : status == 404 ? "Not Found" : "Bad Request"
-        let head = "HTTP/1.1 \(status) \(reason)\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: \(body.count)\r\n"
+        let head =
+            "HTTP/1.1 \(status) \(reason)\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: \(body.count)\r\n"
             + "Cache-Control: no-store\r\nConnection: close\r\n\r\n"
         let data = Data(head.utf8) + body
         data.withUnsafeBytes { raw in

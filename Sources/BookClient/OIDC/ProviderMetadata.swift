@@ -17,11 +17,13 @@ public struct ProviderMetadata: Sendable, Equatable {
     public init(json: Any?, expectedIssuer: String) throws {
         guard let o = json as? [String: Any] else { throw APIError.sso("The provider's discovery document is not JSON.") }
         func req(_ k: String) throws -> String {
-            guard let v = o[k] as? String, !v.isEmpty else { throw APIError.sso("The provider's discovery document has no \(k).") }
+            guard let v = o[k] as? String, !v.isEmpty else {
+                throw APIError.sso("The provider's discovery document has no \(k).")
+            }
             return v
         }
         issuer = try req("issuer")
-        guard TokenStore.key(issuer) == TokenStore.key(expectedIssuer) else {
+        guard ServerAddress.normalized(issuer) == ServerAddress.normalized(expectedIssuer) else {
             throw APIError.sso("The provider says it is \(issuer), not \(expectedIssuer) as the server advertised.")
         }
         authorizationEndpoint = try req("authorization_endpoint")
@@ -34,6 +36,6 @@ public struct ProviderMetadata: Sendable, Equatable {
     }
 
     public static func discoveryURL(issuer: String) -> String {
-        TokenStore.key(issuer) + "/.well-known/openid-configuration"
+        ServerAddress.normalized(issuer) + "/.well-known/openid-configuration"
     }
 }

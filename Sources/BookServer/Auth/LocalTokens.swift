@@ -1,3 +1,4 @@
+import BookModel
 import Foundation
 import JWTKit
 
@@ -38,8 +39,10 @@ public struct LocalTokens: Sendable {
         self.refreshLifetime = refreshLifetime
     }
 
-    public func make(_ kind: Kind, userID: Int, family: String? = nil, key: String? = nil,
-                     now: Date = Date()) -> LocalTokenClaims {
+    public func make(
+        _ kind: Kind, userID: Int, family: String? = nil, key: String? = nil,
+        now: Date = Date()
+    ) -> LocalTokenClaims {
         let iat = Int(now.timeIntervalSince1970)
         return LocalTokenClaims(
             token_type: kind.rawValue,
@@ -59,28 +62,17 @@ public struct LocalTokens: Sendable {
     /// The claims of a well-signed, unexpired token of the given kind, or nil.
     public func verify(_ token: String, as kind: Kind) async -> LocalTokenClaims? {
         guard let claims = try? await keys.verify(token, as: LocalTokenClaims.self),
-              claims.token_type == kind.rawValue else { return nil }
+            claims.token_type == kind.rawValue
+        else { return nil }
         return claims
     }
 
     /// Whether a token is HS256-headed, i.e. one of ours rather than the OIDC provider's.
     public static func isLocal(_ token: String) -> Bool {
         guard let headerPart = token.split(separator: ".").first,
-              let data = Data(base64URLEncoded: String(headerPart)),
-              let header = try? JSONDecoder().decode([String: String].self, from: data) else { return false }
+            let data = Base64URL.decode(headerPart),
+            let header = try? JSONDecoder().decode([String: String].self, from: data)
+        else { return false }
         return header["alg"] == "HS256"
-    }
-}
-
-extension Data {
-    init?(base64URLEncoded s: String) {
-        var b = s.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while b.count % 4 != 0 { b += "=" }
-        self.init(base64Encoded: b)
-    }
-
-    func base64URLEncodedString() -> String {
-        base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
     }
 }

@@ -1,3 +1,4 @@
+import BookModel
 import Crypto
 import Foundation
 
@@ -27,7 +28,8 @@ public struct OneTimeTokens: Sendable {
         guard parts.count == 2, let ts = Int(parts[0], radix: 36) else { return false }
         let expected = mac(purpose, user, ts)
         guard expected.utf8.count == parts[1].utf8.count,
-              zip(expected.utf8, parts[1].utf8).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0 else { return false }
+            zip(expected.utf8, parts[1].utf8).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0
+        else { return false }
         let age = Int(now.timeIntervalSince1970) - ts
         return age >= 0 && age <= lifetime
     }
@@ -47,10 +49,10 @@ public struct OneTimeTokens: Sendable {
     }
 
     /// The user id in the URL-safe base64 Django uses for `uidb64`.
-    public static func encodeUID(_ id: Int) -> String { Data(String(id).utf8).base64URLEncodedString() }
+    public static func encodeUID(_ id: Int) -> String { Base64URL.encode(Data(String(id).utf8)) }
 
     public static func decodeUID(_ uid: String) -> Int? {
-        guard let data = Data(base64URLEncoded: uid), let s = String(data: data, encoding: .utf8) else { return nil }
+        guard let data = Base64URL.decode(uid), let s = String(data: data, encoding: .utf8) else { return nil }
         return Int(s)
     }
 }

@@ -1,3 +1,4 @@
+import BookModel
 import Fluent
 import PlainEmail
 import Vapor
@@ -14,7 +15,8 @@ struct AccountController {
         let password = r.string("password")
         if case .value(let name?) = username {
             if !Self.isValidUsername(name) {
-                r.errors.add("username", "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.")
+                r.errors.add(
+                    "username", "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.")
             } else if try await User.find(username: name, on: req.db) != nil {
                 r.errors.add("username", Self.usernameTaken)
             }
@@ -29,7 +31,8 @@ struct AccountController {
         }
         try r.errors.throwIfAny()
         guard case .value(let name?) = username, case .value(let given?) = email,
-              case .value(let secret?) = password else { throw r.errors }
+            case .value(let secret?) = password
+        else { throw r.errors }
         let address = given.lowercased()
 
         // Hashed on both paths, so an address in use takes as long as a new one.
@@ -76,18 +79,16 @@ struct AccountController {
         let client = req.clientAddress
         LocalAccounts.inBackground(req, "registration notice") { app, db in
             guard let owner = try await User.findLocal(email: address, on: db),
-                  try await MailLimits.allow("already registered", to: address, from: client, on: db, logger: app.logger)
+                try await MailLimits.allow("already registered", to: address, from: client, on: db, logger: app.logger)
             else { return }
             try await LocalAccounts.queueAlreadyRegisteredNotice(for: owner, app: app, db: db)
         }
     }
 
-    struct Detail: Content { var detail: String }
-
-    @Sendable func activate(req: Request) async throws -> Detail {
+    @Sendable func activate(req: Request) async throws -> DetailDTO {
         let (uid, token) = try Self.uidAndToken(req)
         try await Self.activate(uid: uid, token: token, req)
-        return Detail(detail: "Your account is active. You can sign in now.")
+        return DetailDTO(detail: "Your account is active. You can sign in now.")
     }
 
     /// Activates the account, or throws a field error on `token`. A wrong uid or token gets the same
@@ -114,7 +115,7 @@ struct AccountController {
         let client = req.clientAddress
         LocalAccounts.inBackground(req, "activation resend") { app, db in
             guard let user = try await User.findLocal(email: email, on: db), !user.isActive,
-                  try await MailLimits.allow("activation", to: user.email, from: client, on: db, logger: app.logger)
+                try await MailLimits.allow("activation", to: user.email, from: client, on: db, logger: app.logger)
             else { return }
             try await LocalAccounts.queueActivationMail(for: user, app: app, db: db)
         }
@@ -126,7 +127,7 @@ struct AccountController {
         let client = req.clientAddress
         LocalAccounts.inBackground(req, "password reset") { app, db in
             guard let user = try await User.findLocal(email: email, on: db), user.isActive, !user.passwordHash.isEmpty,
-                  try await MailLimits.allow("password reset", to: user.email, from: client, on: db, logger: app.logger)
+                try await MailLimits.allow("password reset", to: user.email, from: client, on: db, logger: app.logger)
             else { return }
             try await LocalAccounts.queueResetMail(for: user, app: app, db: db)
         }
@@ -134,10 +135,10 @@ struct AccountController {
     }
 
     /// `POST /api/profile/email/confirm/`: the link mailed to a new address makes it the account's.
-    @Sendable func confirmEmail(req: Request) async throws -> Detail {
+    @Sendable func confirmEmail(req: Request) async throws -> DetailDTO {
         let (uid, token) = try Self.uidAndToken(req)
         let address = try await Self.confirmEmail(uid: uid, token: token, req)
-        return Detail(detail: "Your e-mail address is now \(address).")
+        return DetailDTO(detail: "Your e-mail address is now \(address).")
     }
 
     /// Moves the pending address into place, or throws a field error on `token` (or `email` when
@@ -145,7 +146,7 @@ struct AccountController {
     static func confirmEmail(uid: String, token: String, _ req: Request) async throws -> String {
         let invalid = FieldErrors("token", "This confirmation link is invalid or has expired. Change the address again.")
         guard let id = OneTimeTokens.decodeUID(uid), let user = try await User.find(id, on: req.db),
-              let pending = user.pendingEmail, req.application.oneTimeTokens.check(token, .emailChange, for: user)
+            let pending = user.pendingEmail, req.application.oneTimeTokens.check(token, .emailChange, for: user)
         else { throw invalid }
         user.email = pending
         user.pendingEmail = nil
@@ -172,7 +173,7 @@ struct AccountController {
     /// Checks the reset token and sets the password, or throws field errors.
     static func resetPassword(uid: String, token: String, newPassword: String, _ req: Request) async throws {
         guard let id = OneTimeTokens.decodeUID(uid), let user = try await User.find(id, on: req.db),
-              req.application.oneTimeTokens.check(token, .reset, for: user)
+            req.application.oneTimeTokens.check(token, .reset, for: user)
         else { throw FieldErrors("token", "This password reset link is invalid or has expired. Ask for a new one.") }
         try await LocalAccounts.setPassword(newPassword, for: user, field: "new_password", req)
     }
@@ -224,7 +225,7 @@ struct AccountController {
 
     private static func accepted(_ detail: String) throws -> Response {
         let response = Response(status: .accepted)
-        try response.content.encode(Detail(detail: detail), as: .json)
+        try response.content.encode(DetailDTO(detail: detail), as: .json)
         return response
     }
 }

@@ -1,3 +1,4 @@
+import BookModel
 import Fluent
 import SQLKit
 import Vapor
@@ -13,20 +14,6 @@ struct BookBulkController {
     static let maxBooks = 500
     /// Rows per INSERT statement: 13 binds each, well below SQLite's and PostgreSQL's limits.
     static let rowsPerInsert = 250
-
-    struct ItemResult: Content {
-        var index: Int
-        var status: String
-        var id: Int?
-        var errors: [String: [String]]?
-    }
-
-    struct BulkResult: Content {
-        var created: Int
-        var exists: Int
-        var invalid: Int
-        var results: [ItemResult]
-    }
 
     /// What identifies a book for matching: its ISBN-13, and its folded title and author with the year.
     struct Key: Hashable {
@@ -67,7 +54,7 @@ struct BookBulkController {
         try req.application.policy.authorize(.createBook, principal)
         let items = try Self.items(try req.inputObject())
 
-        var results = [ItemResult]()
+        var results = [BulkItemDTO]()
         results.reserveCapacity(items.count)
         var known = try await Self.known(ownerID: principal.userID, on: req.db)
         // Index in `fresh` of the new book an item matched, for items that repeat an earlier one.
@@ -76,8 +63,10 @@ struct BookBulkController {
         let now = Date()
         for (index, item) in items.enumerated() {
             guard case .object(let object) = item else {
-                results.append(ItemResult(index: index, status: "invalid",
-                                          errors: ["non_field_errors": ["Invalid data. Expected a dictionary, but got \(item.typeName)."]]))
+                results.append(
+                    BulkItemDTO(
+                        index: index, status: "invalid",
+                        errors: ["non_field_errors": ["Invalid data. Expected a dictionary, but got \(item.typeName)."]]))
                 continue
             }
             let book = Book()
@@ -85,13 +74,13 @@ struct BookBulkController {
             do {
                 try BookInput.apply(object, to: book, partial: false)
             } catch let e as FieldErrors {
-                results.append(ItemResult(index: index, status: "invalid", errors: e.fields))
+                results.append(BulkItemDTO(index: index, status: "invalid", errors: e.fields))
                 continue
             }
             let key = Self.key(title: book.title, author: book.author, year: book.publishedYear)
             if let id = known.match(key: key, isbn: book.isbn) {
                 if id < 0 { pendingMatch[results.count] = -id - 1 }
-                results.append(ItemResult(index: index, status: "exists", id: id < 0 ? nil : id))
+                results.append(BulkItemDTO(index: index, status: "exists", id: id < 0 ? nil : id))
                 continue
             }
             // New books are known by a negative placeholder until the insert gives them ids.
@@ -100,13 +89,13 @@ struct BookBulkController {
             book.updatedAt = now
             fresh.append(book)
             pendingMatch[results.count] = fresh.count - 1
-            results.append(ItemResult(index: index, status: "created"))
+            results.append(BulkItemDTO(index: index, status: "created"))
         }
 
         let ids = try await Self.insert(fresh, on: req.db)
         for (resultIndex, freshIndex) in pendingMatch { results[resultIndex].id = ids[freshIndex] }
         let count = { (status: String) in results.filter { $0.status == status }.count }
-        let body = BulkResult(created: fresh.count, exists: count("exists"), invalid: count("invalid"), results: results)
+        let body = BulkResultDTO(created: fresh.count, exists: count("exists"), invalid: count("invalid"), results: results)
         let response = Response(status: fresh.isEmpty ? .ok : .created)
         try response.content.encode(body, as: .json)
         return response
@@ -120,8 +109,9 @@ struct BookBulkController {
         }
         if items.isEmpty { throw FieldErrors("books", "This list may not be empty.") }
         if items.count > maxBooks {
-            throw APIError(.payloadTooLarge, "At most \(maxBooks) books a request; this one has \(items.count). Send them in batches.",
-                           code: "too_many_books")
+            throw APIError(
+                .payloadTooLarge, "At most \(maxBooks) books a request; this one has \(items.count). Send them in batches.",
+                code: "too_many_books")
         }
         return items
     }
@@ -135,18 +125,29 @@ struct BookBulkController {
             // `search_text` begins with the folded title and author (`SearchText.of`): no folding here.
             let folded = try row.decode(column: "search_text", as: String.self).split(
                 separator: "\u{1F}", maxSplits: 2, omittingEmptySubsequences: false)
-            let key = Key(titleAuthor: folded.prefix(2).joined(separator: "\u{1F}"),
-                          year: try row.decode(column: "published_year", as: Int.self))
-            known.add(id: try row.decode(column: "id", as: Int.self), key: key,
-                      isbn: try row.decode(column: "isbn", as: String?.self))
+            let key = Key(
+                titleAuthor: folded.prefix(2).joined(separator: "\u{1F}"),
+                year: try row.decode(column: "published_year", as: Int.self))
+            known.add(
+                id: try row.decode(column: "id", as: Int.self), key: key,
+                isbn: try row.decode(column: "isbn", as: String?.self))
         }
         return known
     }
 
-    static let insertColumns = [
-        "user_id", "title", "author", "published_year", "is_available", "isbn", "publisher", "pages", "notes",
-        "search_text", "created_at", "updated_at",
-    ]
+    static let insertColumns = ["user_id"] + BookField.all.map(\.name) + ["search_text", "created_at", "updated_at"]
+
+    /// A field's value as a bind; an empty one as a null of the column's type.
+    static func bind(_ value: BookValue?, _ field: BookField) -> SQLBind {
+        switch (value, field.kind) {
+        case (.text(let s)?, _): SQLBind(s)
+        case (.number(let n)?, _): SQLBind(n)
+        case (.flag(let b)?, _): SQLBind(b)
+        case (nil, .integer), (nil, .year): SQLBind(Int?.none)
+        case (nil, .flag): SQLBind(Bool?.none)
+        case (nil, _): SQLBind(String?.none)
+        }
+    }
 
     /// Inserts the books in one transaction, a few hundred rows a statement; their ids, in order.
     static func insert(_ books: [Book], on db: any Database) async throws -> [Int] {
@@ -159,11 +160,9 @@ struct BookBulkController {
                 let chunk = books[start..<min(books.count, start + rowsPerInsert)]
                 let insert = sql.insert(into: Book.schema).columns(insertColumns)
                 for b in chunk {
-                    insert.values([
-                        SQLBind(b.$owner.id), SQLBind(b.title), SQLBind(b.author), SQLBind(b.publishedYear),
-                        SQLBind(b.isAvailable), SQLBind(b.isbn), SQLBind(b.publisher), SQLBind(b.pages),
-                        SQLBind(b.notes), SQLBind(b.searchText), SQLBind(b.createdAt), SQLBind(b.updatedAt),
-                    ] as [any SQLExpression])
+                    insert.values(
+                        [SQLBind(b.$owner.id)] + BookField.all.map { Self.bind(b.get($0), $0) }
+                            + [SQLBind(b.searchText), SQLBind(b.createdAt), SQLBind(b.updatedAt)])
                 }
                 // Ids are handed out in row order within a statement; RETURNING's order is not promised.
                 let rows = try await insert.returning("id").all()

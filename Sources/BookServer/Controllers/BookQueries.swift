@@ -1,3 +1,4 @@
+import BookModel
 import Fluent
 import SQLKit
 import Vapor
@@ -6,10 +7,7 @@ import Vapor
 /// plain values: no Fluent models on the hot paths. Writes stay with Fluent (`Book`).
 enum BookQueries {
     /// The columns of a `BookDTO`, in its order.
-    static let columns = [
-        "id", "title", "author", "published_year", "user_id", "is_available", "isbn", "publisher", "pages", "notes",
-        "created_at", "updated_at",
-    ]
+    static let columns = BookDTO.slots.map(\.column)
 
     /// Which of one user's books a list shows, and in which order.
     struct Filter {

@@ -1,3 +1,4 @@
+import BookModel
 import Fluent
 import PostgresKit
 import SQLKit
@@ -33,13 +34,14 @@ enum BookRows {
                 return try BookDTO(reading: &cells)
             }
         }
-        return try await query.all().map(BookDTO.init(row:))    // SQLKit logs this one itself
+        return try await query.all().map(BookDTO.init(row:))  // SQLKit logs this one itself
     }
 
     /// As SQLKit logs a query it runs (at its `queryLogLevel`, binds hidden by `LogRedaction`).
     static func log(_ text: String, _ binds: [any Encodable & Sendable], _ sql: any SQLDatabase, _ db: any Database) {
         guard let level = sql.queryLogLevel else { return }
-        db.logger.log(level: level, "Executing query", metadata: ["sql": .string(text), "binds": .array(binds.map { .string("\($0)") })])
+        db.logger.log(
+            level: level, "Executing query", metadata: ["sql": .string(text), "binds": .array(binds.map { .string("\($0)") })])
     }
 
     /// Our lists bind only numbers, text and flags; anything else takes the SQLKit path.
@@ -73,20 +75,28 @@ protocol BookColumns {
 }
 
 extension BookDTO {
-    /// The one place that lists a book row's columns in `BookQueries.columns`' order.
+    /// A row of `BookQueries.columns` (`BookDTO.slots`' columns), each read as its field's kind.
     init(reading row: inout some BookColumns) throws {
-        id = try row.int("id")
-        title = try row.string("title")
-        author = try row.string("author")
-        published_year = try row.int("published_year")
-        user = try row.int("user_id")
-        is_available = try row.bool("is_available")
-        isbn = try row.optionalString("isbn")
-        publisher = try row.optionalString("publisher")
-        pages = try row.optionalInt("pages")
-        notes = try row.optionalString("notes")
-        created_at = try row.optionalDate("created_at")
-        updated_at = try row.optionalDate("updated_at")
+        self.init(id: 0, user: 0, values: Array(repeating: nil, count: BookField.all.count))
+        for slot in Self.slots {
+            let column = slot.column
+            switch slot {
+            case .id: id = try row.int(column)
+            case .user: user = try row.int(column)
+            case .createdAt: created_at = try row.optionalDate(column)
+            case .updatedAt: updated_at = try row.optionalDate(column)
+            case .field(let field):
+                let required = field.required || field.kind == .flag
+                switch field.kind {
+                case .text, .lines, .isbn:
+                    self[field] = required ? .text(try row.string(column)) : try row.optionalString(column).map(BookValue.text)
+                case .integer, .year:
+                    self[field] = required ? .number(try row.int(column)) : try row.optionalInt(column).map(BookValue.number)
+                case .flag:
+                    self[field] = .flag(try row.bool(column))
+                }
+            }
+        }
     }
 }
 

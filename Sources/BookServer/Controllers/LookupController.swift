@@ -1,3 +1,4 @@
+import BookModel
 import Vapor
 
 /// `/api/lookup/isbn/<isbn>/`: a book draft from the configured sources (Open Library, library
@@ -23,8 +24,9 @@ struct LookupController {
             if !failures.isEmpty { detail += " Not asked, as they failed: " + Self.list(failures) + "." }
             throw APIError(.notFound, detail, messages: Self.messages(failures))
         case .unavailable(let failures):
-            throw APIError(.serviceUnavailable, "No ISBN source could be asked: " + Self.list(failures) + ".",
-                           code: "lookup_unavailable", messages: Self.messages(failures), headers: ["Retry-After": "60"])
+            throw APIError(
+                .serviceUnavailable, "No ISBN source could be asked: " + Self.list(failures) + ".",
+                code: "lookup_unavailable", messages: Self.messages(failures), headers: ["Retry-After": "60"])
         }
     }
 

@@ -1,3 +1,4 @@
+import BookModel
 import Fluent
 import Vapor
 
@@ -70,7 +71,7 @@ struct ProfileController {
         let client = req.clientAddress
         LocalAccounts.inBackground(req, "e-mail change") { app, db in
             guard let pending = user.pendingEmail,
-                  try await MailLimits.allow("e-mail change", to: pending, from: client, on: db, logger: app.logger)
+                try await MailLimits.allow("e-mail change", to: pending, from: client, on: db, logger: app.logger)
             else { return }
             try await LocalAccounts.queueEmailConfirmationMail(for: user, app: app, db: db)
             try await LocalAccounts.queueEmailChangeNotice(for: user, app: app, db: db)

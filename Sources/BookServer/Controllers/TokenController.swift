@@ -1,3 +1,4 @@
+import BookModel
 import Fluent
 import Vapor
 
@@ -9,12 +10,7 @@ struct TokenController: RouteCollection {
         routes.post("token", "verify", use: verify)
     }
 
-    struct TokenPair: Content {
-        var refresh: String
-        var access: String
-    }
-
-    @Sendable func obtain(req: Request) async throws -> TokenPair {
+    @Sendable func obtain(req: Request) async throws -> TokenPairDTO {
         var r = FieldReader(try req.inputObject())
         let username = r.string("username")
         let password = r.string("password", allowBlank: false)
@@ -48,7 +44,7 @@ struct TokenController: RouteCollection {
         return try await LocalAccounts.issuePair(for: user, req)
     }
 
-    @Sendable func refresh(req: Request) async throws -> TokenPair {
+    @Sendable func refresh(req: Request) async throws -> TokenPairDTO {
         var r = FieldReader(try req.inputObject())
         let refresh = r.string("refresh")
         try r.errors.throwIfAny()
@@ -70,7 +66,8 @@ struct TokenController: RouteCollection {
             throw APIError.invalidToken("Token is blacklisted")
         }
         guard let user = try await User.find(claims.user_id, on: req.db), user.isActive,
-              (claims.key ?? "") == user.tokenKey else {
+            (claims.key ?? "") == user.tokenKey
+        else {
             throw APIError(.unauthorized, "No active account found for the given token.", code: "no_active_account")
         }
         // Rotation: the old refresh token can never be used again.

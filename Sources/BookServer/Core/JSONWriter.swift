@@ -1,3 +1,4 @@
+import BookModel
 import Foundation
 import NIOCore
 import Vapor
@@ -62,17 +63,18 @@ struct JSONWriter {
         value.withUTF8 { bytes in
             var start = 0
             for (i, byte) in bytes.enumerated() {
-                let escape: StaticString? = switch byte {
-                case UInt8(ascii: "\""): "\\\""
-                case UInt8(ascii: "\\"): "\\\\"
-                case UInt8(ascii: "/"): "\\/"
-                case 0x08: "\\b"
-                case 0x0C: "\\f"
-                case 0x0A: "\\n"
-                case 0x0D: "\\r"
-                case 0x09: "\\t"
-                default: nil
-                }
+                let escape: StaticString? =
+                    switch byte {
+                    case UInt8(ascii: "\""): "\\\""
+                    case UInt8(ascii: "\\"): "\\\\"
+                    case UInt8(ascii: "/"): "\\/"
+                    case 0x08: "\\b"
+                    case 0x0C: "\\f"
+                    case 0x0A: "\\n"
+                    case 0x0D: "\\r"
+                    case 0x09: "\\t"
+                    default: nil
+                    }
                 guard escape != nil || byte < 0x20 else { continue }
                 buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start..<i]))
                 if let escape {
@@ -156,18 +158,22 @@ extension JSONWritable {
 extension BookDTO: JSONWritable {
     func write(to json: inout JSONWriter) {
         json.beginObject()
-        json.key("id"); json.int(id)
-        json.key("title"); json.string(title)
-        json.key("author"); json.string(author)
-        json.key("published_year"); json.int(published_year)
-        json.key("user"); json.int(user)
-        json.key("is_available"); json.bool(is_available)
-        json.key("isbn"); json.string(isbn)
-        json.key("publisher"); json.string(publisher)
-        json.key("pages"); json.int(pages)
-        json.key("notes"); json.string(notes)
-        json.key("created_at"); json.date(created_at)
-        json.key("updated_at"); json.date(updated_at)
+        for slot in Self.slots {
+            json.key(slot.key)
+            switch slot {
+            case .id: json.int(id)
+            case .user: json.int(user)
+            case .createdAt: json.date(created_at)
+            case .updatedAt: json.date(updated_at)
+            case .field(let field):
+                switch self[field] {
+                case .text(let s)?: json.string(s)
+                case .number(let n)?: json.int(n)
+                case .flag(let b)?: json.bool(b)
+                case nil: json.null()
+                }
+            }
+        }
         json.endObject()
     }
 }

@@ -3,8 +3,9 @@ import NIOCore
 import Vapor
 import Yams
 
-/// The OpenAPI document served at `/api/schema/`: `Resources/openapi.yaml`, written once as JSON
-/// (in the YAML's order) when the server starts. The test suite holds the server to it.
+/// The OpenAPI document served at `/api/schema/`: `Resources/openapi.yaml` with the book schemas
+/// made from `BookField.all` (`OpenAPIBookSchemas`), written once as JSON (in the YAML's order)
+/// when the server starts. The test suite holds the server to it.
 enum OpenAPIDocument {
     struct Unreadable: Error, CustomStringConvertible {
         var description: String
@@ -20,7 +21,8 @@ enum OpenAPIDocument {
 
     /// The document as JSON bytes.
     static func json() throws -> ByteBuffer {
-        guard let root = try Yams.compose(yaml: try yaml()) else { throw Unreadable(description: "openapi.yaml is empty") }
+        guard let yaml = try Yams.compose(yaml: try yaml()) else { throw Unreadable(description: "openapi.yaml is empty") }
+        let root = try OpenAPIBookSchemas.fill(yaml)
         var writer = JSONWriter(capacity: 64 * 1024)
         try write(root, to: &writer)
         return writer.buffer
@@ -29,7 +31,7 @@ enum OpenAPIDocument {
     private static func write(_ node: Node, to json: inout JSONWriter) throws {
         switch node {
         case .scalar(let scalar):
-            switch node.tag.rawValue {                           // as YAML resolved it: '200' stays text
+            switch node.tag.rawValue {  // as YAML resolved it: '200' stays text
             case Tag.Name.null.rawValue: json.null()
             case Tag.Name.bool.rawValue: json.bool(node.bool ?? false)
             case Tag.Name.int.rawValue, Tag.Name.float.rawValue: json.number(scalar.string)
@@ -38,7 +40,9 @@ enum OpenAPIDocument {
         case .mapping(let mapping):
             json.beginObject()
             for (key, value) in mapping {
-                guard let name = key.string else { throw Unreadable(description: "openapi.yaml: a key that is not text at line \(key.mark?.line ?? 0)") }
+                guard let name = key.string else {
+                    throw Unreadable(description: "openapi.yaml: a key that is not text at line \(key.mark?.line ?? 0)")
+                }
                 json.key(name)
                 try write(value, to: &json)
             }

@@ -1,67 +1,114 @@
+import BookModel
 import Foundation
 import Vapor
 
-/// A book as the API shows it: the seed's fields, then ours. Optional fields are sent as `null`.
+/// A book as the API shows it: `id`, BookModel's fields (`BookField.all`), `user` and the
+/// timestamps, in `BookDTO.slots`' order. Absent values are sent as `null`.
 struct BookDTO: Content {
     var id: Int
-    var title: String
-    var author: String
-    var published_year: Int
     var user: Int
-    var is_available: Bool
-    var isbn: String?
-    var publisher: String?
-    var pages: Int?
-    var notes: String?
+    /// One value per `BookField.all`, in its order; nil where the book has none.
+    var values: [BookValue?]
     var created_at: Date?
     var updated_at: Date?
 
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(title, forKey: .title)
-        try c.encode(author, forKey: .author)
-        try c.encode(published_year, forKey: .published_year)
-        try c.encode(user, forKey: .user)
-        try c.encode(is_available, forKey: .is_available)
-        try c.encode(isbn, forKey: .isbn)
-        try c.encode(publisher, forKey: .publisher)
-        try c.encode(pages, forKey: .pages)
-        try c.encode(notes, forKey: .notes)
-        try c.encode(created_at, forKey: .created_at)
-        try c.encode(updated_at, forKey: .updated_at)
+    init(id: Int, user: Int, values: [BookValue?], created_at: Date? = nil, updated_at: Date? = nil) {
+        precondition(values.count == BookField.all.count, "a BookDTO has one value per BookField")
+        self.id = id
+        self.user = user
+        self.values = values
+        self.created_at = created_at
+        self.updated_at = updated_at
     }
+
+    subscript(field: BookField) -> BookValue? {
+        get { values[field.position] }
+        set { values[field.position] = newValue }
+    }
+
+    /// One place of a book object: its key in the API and its column in `books`.
+    enum Slot: Sendable {
+        case id, field(BookField), user, createdAt, updatedAt
+
+        var key: String {
+            switch self {
+            case .id: "id"
+            case .field(let f): f.name
+            case .user: "user"
+            case .createdAt: "created_at"
+            case .updatedAt: "updated_at"
+            }
+        }
+
+        var column: String { if case .user = self { "user_id" } else { key } }
+    }
+
+    /// The order of a book's keys: the seed's (Django REST framework's, with `user` after the
+    /// seed's required fields), then ours, then the timestamps. Rows are selected in this order too.
+    static let slots: [Slot] = {
+        let seedRequired = BookField.all.prefix { $0.origin == .seed && $0.required }
+        return [.id] + seedRequired.map(Slot.field) + [.user]
+            + BookField.all.dropFirst(seedRequired.count).map(Slot.field) + [.createdAt, .updatedAt]
+    }()
 }
 
 extension BookDTO {
     init(_ book: Book) {
-        id = book.id!
-        title = book.title
-        author = book.author
-        published_year = book.publishedYear
-        user = book.$owner.id
-        is_available = book.isAvailable
-        isbn = book.isbn
-        publisher = book.publisher
-        pages = book.pages
-        notes = book.notes
-        created_at = book.createdAt
-        updated_at = book.updatedAt
+        self.init(
+            id: book.id!, user: book.$owner.id, values: BookField.all.map(book.get),
+            created_at: book.createdAt, updated_at: book.updatedAt)
+    }
+
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ string: String) { stringValue = string }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        for slot in Self.slots {
+            let key = Key(slot.key)
+            switch slot {
+            case .id: try c.encode(id, forKey: key)
+            case .user: try c.encode(user, forKey: key)
+            case .createdAt: try c.encode(NullEncodable(wrappedValue: created_at), forKey: key)
+            case .updatedAt: try c.encode(NullEncodable(wrappedValue: updated_at), forKey: key)
+            case .field(let field):
+                switch self[field] {
+                case .text(let s)?: try c.encode(s, forKey: key)
+                case .number(let n)?: try c.encode(n, forKey: key)
+                case .flag(let b)?: try c.encode(b, forKey: key)
+                case nil: try c.encodeNil(forKey: key)
+                }
+            }
+        }
+    }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        var values = [BookValue?]()
+        for field in BookField.all {
+            let key = Key(field.name)
+            switch field.kind {
+            case .text, .lines, .isbn: values.append(try c.decodeIfPresent(String.self, forKey: key).map(BookValue.text))
+            case .integer, .year: values.append(try c.decodeIfPresent(Int.self, forKey: key).map(BookValue.number))
+            case .flag: values.append(try c.decodeIfPresent(Bool.self, forKey: key).map(BookValue.flag))
+            }
+        }
+        self.init(
+            id: try c.decode(Int.self, forKey: Key("id")), user: try c.decode(Int.self, forKey: Key("user")),
+            values: values, created_at: try c.decodeIfPresent(Date.self, forKey: Key("created_at")),
+            updated_at: try c.decodeIfPresent(Date.self, forKey: Key("updated_at")))
     }
 }
 
 /// A page of results in Django REST framework's `PageNumberPagination` shape.
 struct PageDTO<Item: Content>: Content {
     var count: Int
-    var next: String?
-    var previous: String?
+    @NullEncodable var next: String?
+    @NullEncodable var previous: String?
     var results: [Item]
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(count, forKey: .count)
-        try c.encode(next, forKey: .next)
-        try c.encode(previous, forKey: .previous)
-        try c.encode(results, forKey: .results)
-    }
 }

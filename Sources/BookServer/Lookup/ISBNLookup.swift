@@ -1,3 +1,4 @@
+import BookModel
 import Fluent
 import Foundation
 import NIOConcurrencyHelpers
@@ -79,8 +80,10 @@ public final class ISBNLookup: Sendable {
         }
         // A miss is cached only when every source answered it; one that failed may know the book.
         if failures.isEmpty {
-            try await ISBNLookupRecord(isbn: isbn13, source: settings.sources.map(\.description).joined(separator: ","),
-                                       found: false, draft: nil, fetchedAt: Date()).create(on: db)
+            try await ISBNLookupRecord(
+                isbn: isbn13, source: settings.sources.map(\.description).joined(separator: ","),
+                found: false, draft: nil, fetchedAt: Date()
+            ).create(on: db)
         }
         return .notFound(failures: failures)
     }
@@ -126,8 +129,10 @@ public final class ISBNLookup: Sendable {
 
     /// `work`'s answer, or `fallback` once `seconds` have passed: the caller never waits longer,
     /// even while a blocking search goes on (its thread is freed by the ZOOM timeout).
-    static func withDeadline<T: Sendable>(_ seconds: Double, fallback: T,
-                                          _ work: @escaping @Sendable () async -> T) async -> T {
+    static func withDeadline<T: Sendable>(
+        _ seconds: Double, fallback: T,
+        _ work: @escaping @Sendable () async -> T
+    ) async -> T {
         let resumed = NIOLockedValueBox(false)
         return await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
             @Sendable func finish(_ value: T) -> Bool {

@@ -1,3 +1,4 @@
+import BookModel
 import Fluent
 import Foundation
 
@@ -30,5 +31,40 @@ public final class Book: Model, @unchecked Sendable {
 
     func refreshSearchText() {
         searchText = SearchText.of(title: title, author: author, isbn: isbn)
+    }
+}
+
+extension Book {
+    /// The value of `field`'s column, nil where it is empty.
+    func get(_ field: BookField) -> BookValue? {
+        switch field.name {
+        case BookField.title.name: .text(title)
+        case BookField.author.name: .text(author)
+        case BookField.publishedYear.name: .number(publishedYear)
+        case BookField.isAvailable.name: .flag(isAvailable)
+        case BookField.isbn.name: isbn.map(BookValue.text)
+        case BookField.publisher.name: publisher.map(BookValue.text)
+        case BookField.pages.name: pages.map(BookValue.number)
+        case BookField.notes.name: notes.map(BookValue.text)
+        default: nil
+        }
+    }
+
+    /// Sets the column of `field` (`BookField.all`): the one place a field meets its column.
+    /// False for a field this model has no column for (a test holds every field to it).
+    @discardableResult
+    func set(_ field: BookField, _ value: BookValue?) -> Bool {
+        switch field.name {
+        case BookField.title.name: title = value?.text ?? title
+        case BookField.author.name: author = value?.text ?? author
+        case BookField.publishedYear.name: publishedYear = value?.number ?? publishedYear
+        case BookField.isAvailable.name: isAvailable = value?.flag ?? false
+        case BookField.isbn.name: isbn = value?.text
+        case BookField.publisher.name: publisher = value?.text
+        case BookField.pages.name: pages = value?.number
+        case BookField.notes.name: notes = value?.text
+        default: return false
+        }
+        return true
     }
 }

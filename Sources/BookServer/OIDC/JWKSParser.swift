@@ -1,3 +1,4 @@
+import BookModel
 import Foundation
 import JWTKit
 
@@ -8,7 +9,7 @@ struct JOSEHeader: Decodable {
 
     static func parse(_ token: String) -> JOSEHeader? {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let data = Data(base64URLEncoded: String(parts[0])) else { return nil }
+        guard parts.count == 3, let data = Base64URL.decode(parts[0]) else { return nil }
         return try? JSONDecoder().decode(JOSEHeader.self, from: data)
     }
 }
@@ -18,7 +19,8 @@ struct JOSEHeader: Decodable {
 enum JWKSParser {
     static func signingKeys(_ data: Data) throws -> [JWK] {
         guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let entries = object["keys"] as? [[String: Any]] else {
+            let entries = object["keys"] as? [[String: Any]]
+        else {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "not a JWKS"))
         }
         return entries.compactMap { entry in

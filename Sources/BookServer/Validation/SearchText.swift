@@ -1,3 +1,4 @@
+import BookModel
 import Foundation
 
 /// What search matches against, and how a search term is put in the same form: case and accents

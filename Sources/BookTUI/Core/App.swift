@@ -23,9 +23,8 @@ final class Mailbox: @unchecked Sendable {
 /// calls run as tasks elsewhere and come back through the mailbox, so drawing never waits on them.
 public final class App {
     public let client: BookClient
-    public var authConfig: AuthConfig = .seed
-    /// False until the server has said what it offers; until then nothing is refused for lack of it.
-    public var authConfigKnown = false
+    /// What the server offers (the client learns it): every screen asks this.
+    public var capabilities: Capabilities { client.capabilities.current }
     public var profile: Profile?
     public private(set) var stack: [Screen] = []
     public var running = true
@@ -133,9 +132,11 @@ public final class App {
     ///   - holdsKeys: keys typed meanwhile wait for the answer (the default). False for calls the
     ///     user works beside: a long wait for a browser or device approval, a page fetched while
     ///     scrolling.
-    public func perform<T: Sendable>(_ label: String, owner: AnyObject? = nil, holdsKeys: Bool = true,
-                                     _ op: @escaping @Sendable (BookClient) async throws -> T,
-                                     done: @escaping (Result<T, APIError>) -> Void) {
+    public func perform<T: Sendable>(
+        _ label: String, owner: AnyObject? = nil, holdsKeys: Bool = true,
+        _ op: @escaping @Sendable (BookClient) async throws -> T,
+        done: @escaping (Result<T, APIError>) -> Void
+    ) {
         let id = nextID
         nextID += 1
         let client = self.client
@@ -143,13 +144,15 @@ public final class App {
         let task = Task.detached {
             do { mailbox.post(id, .success(try await op(client))) } catch { mailbox.post(id, .failure(error)) }
         }
-        pending[id] = Pending(label: label, owner: owner.map { ObjectIdentifier($0) } ?? topID, epoch: sessionEpoch,
-                               holdsKeys: holdsKeys, task: task, deliver: { r in
-            switch r {
-            case .success(let v): done(.success(v as! T))
-            case .failure(let e): done(.failure(e as? APIError ?? .unreachable(String(describing: e))))
-            }
-        })
+        pending[id] = Pending(
+            label: label, owner: owner.map { ObjectIdentifier($0) } ?? topID, epoch: sessionEpoch,
+            holdsKeys: holdsKeys, task: task,
+            deliver: { r in
+                switch r {
+                case .success(let v): done(.success(v as! T))
+                case .failure(let e): done(.failure(e as? APIError ?? .unreachable(String(describing: e))))
+                }
+            })
         pendingOrder.append(id)
     }
 
@@ -178,7 +181,7 @@ public final class App {
     public func deliverResults() -> Bool {
         let items = mailbox.drain()
         for (id, r) in items {
-            guard let p = pending.removeValue(forKey: id) else { continue }   // cancelled meanwhile
+            guard let p = pending.removeValue(forKey: id) else { continue }  // cancelled meanwhile
             pendingOrder.removeAll { $0 == id }
             if p.epoch == sessionEpoch { p.deliver(r) }
         }
@@ -232,9 +235,11 @@ public final class App {
         s.clear()
         s.setCursor(nil)
         if s.rows < Self.minRows || s.cols < Self.minCols {
-            let lines = ["Terminal too small: \(s.cols)x\(s.rows).",
-                         "booktui needs at least \(Self.minCols)x\(Self.minRows).",
-                         "Make the window bigger (Ctrl-C quits)."]
+            let lines = [
+                "Terminal too small: \(s.cols)x\(s.rows).",
+                "booktui needs at least \(Self.minCols)x\(Self.minRows).",
+                "Make the window bigger (Ctrl-C quits).",
+            ]
             for (i, l) in lines.enumerated() where i < s.rows {
                 s.text(max(0, s.rows / 2 - 1) + i < s.rows ? max(0, s.rows / 2 - 1) + i : i, 0, l, width: s.cols)
             }
@@ -256,7 +261,7 @@ public final class App {
     }
 
     /// The single sign-on provider's name, as the server calls it ("Keycloak", "Glewlwyd", …).
-    var providerName: String { authConfig.oidc?.name ?? "single sign-on" }
+    var providerName: String { capabilities.sso?.name ?? "single sign-on" }
 
     func drawStatusLine(_ s: Surface) {
         var parts = ["booktui", client.server]

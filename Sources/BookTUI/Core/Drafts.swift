@@ -12,24 +12,25 @@ public struct BookFormDraft: Codable, Equatable, Sendable {
     public var available: Bool
 }
 
-/// Where the draft lives: `draft-book.json` (0600) beside the tokens.
+/// Where the draft lives: `draft-book.json` (0600) in booktui's private folder, beside the tokens.
 public struct DraftStore: Sendable {
-    public let store: TokenStore
+    public let folder: PrivateFolder
     static let name = "draft-book.json"
 
-    public init(store: TokenStore) { self.store = store }
+    public init(folder: PrivateFolder) { self.folder = folder }
 
     public func load(server: String) -> BookFormDraft? {
-        guard let data = try? store.readPrivate(name: Self.name),
-              let d = try? JSONDecoder().decode(BookFormDraft.self, from: data),
-              d.server == TokenStore.key(server) else { return nil }
+        guard let data = try? folder.read(Self.name),
+            let d = try? JSONDecoder().decode(BookFormDraft.self, from: data),
+            d.server == ServerAddress.normalized(server)
+        else { return nil }
         return d
     }
 
     public func save(_ d: BookFormDraft) {
         guard let data = try? JSONEncoder().encode(d) else { return }
-        try? store.writePrivate(data, name: Self.name)
+        try? folder.save(data, as: Self.name)
     }
 
-    public func remove() { store.removePrivate(name: Self.name) }
+    public func remove() { folder.remove(Self.name) }
 }

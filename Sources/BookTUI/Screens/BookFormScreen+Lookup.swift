@@ -3,7 +3,7 @@ import BookClient
 /// Copy cataloguing in the book form: Enter on the ISBN asks the server's sources (library
 /// catalogues, Open Library) and fills what the user has not typed.
 extension BookFormScreen {
-    func offersLookup(_ app: App) -> Bool { app.authConfig.isbnLookup }
+    func offersLookup(_ app: App) -> Bool { app.capabilities.isbnLookup }
 
     static let requiredFields = ["title", "author", "published_year"]
 
@@ -12,21 +12,26 @@ extension BookFormScreen {
         let raw = isbnField.trimmed
         if let p = ISBN.problem(raw) { isbnField.serverError = p.message; return }
         lookupNote = nil
-        app.perform("Looking up ISBN \(raw)", { c in
-            let outcome = try await c.lookupISBN(raw)
-            // Not being able to tell is no reason to stop: the lookup's answer still counts.
-            let have = (try? await c.booksWithISBN(raw)) ?? []
-            return (outcome, have)
-        }) { [weak self] r in
+        app.perform(
+            "Looking up ISBN \(raw)",
+            { c in
+                let outcome = try await c.lookupISBN(raw)
+                // Not being able to tell is no reason to stop: the lookup's answer still counts.
+                let have = (try? await c.booksWithISBN(raw)) ?? []
+                return (outcome, have)
+            }
+        ) { [weak self] r in
             guard let self else { return }
             switch r {
             case .success(let (outcome, have)):
                 if let dup = have.first {
                     let added = dup.createdAt.map { ", added \(Dates.day($0))" } ?? ""
-                    app.push(ConfirmDialog(question: "You have this: “\(dup.title)”\(added).",
-                                           choices: "Enter = add it anyway   Esc = skip it",
-                                           onYes: { [weak self] app in self?.fill(from: outcome, app) },
-                                           onNo: { [weak self] app in self?.skip(dup, app) }))
+                    app.push(
+                        ConfirmDialog(
+                            question: "You have this: “\(dup.title)”\(added).",
+                            choices: "Enter = add it anyway   Esc = skip it",
+                            onYes: { [weak self] app in self?.fill(from: outcome, app) },
+                            onNo: { [weak self] app in self?.skip(dup, app) }))
                 } else {
                     fill(from: outcome, app)
                 }
@@ -58,7 +63,9 @@ extension BookFormScreen {
                 f.note = "from \(d.source)"
                 filled.append(f.label.lowercased())
             }
-            lookupNote = filled.isEmpty ? "Found in \(d.source); nothing left to fill."
+            lookupNote =
+                filled.isEmpty
+                ? "Found in \(d.source); nothing left to fill."
                 : "Found in \(d.source): \(filled.joined(separator: ", ")) filled in."
         case .notFound:
             lookupNote = "No source knows this ISBN: type the rest."
@@ -114,7 +121,9 @@ extension BookFormScreen {
         }
         if saveFocused {
             s.text(row, 3, "[ Save ]", width: 8, .fieldFocused)
-            let hint = book == nil && !inReview ? "Enter saves and starts the next book · Ctrl-S saves and closes"
+            let hint =
+                book == nil && !inReview
+                ? "Enter saves and starts the next book · Ctrl-S saves and closes"
                 : "Enter saves"
             s.text(row, 12, hint, width: max(0, s.cols - 13), .dim)
             s.setCursor((row, 5))

@@ -29,8 +29,9 @@ final class BookFormScreen: Screen {
     convenience init(draft: BookFormDraft, list: BookListScreen?) {
         self.init(book: nil, list: list)
         if let id = draft.bookID {
-            book = Book(id: id, title: draft.values["title"] ?? "", author: draft.values["author"] ?? "",
-                        publishedYear: Int(draft.values["published_year"] ?? "") ?? 0)
+            book = Book(
+                id: id, title: draft.values["title"] ?? "", author: draft.values["author"] ?? "",
+                publishedYear: Int(draft.values["published_year"] ?? "") ?? 0)
         }
         for f in form.fields {
             if f.isToggle { f.toggle = draft.available } else if let v = draft.values[f.name] { f.text = v }
@@ -49,8 +50,9 @@ final class BookFormScreen: Screen {
         }
         var values: [String: String] = [:]
         for f in form.fields where !f.isToggle { values[f.name] = f.value }
-        let d = BookFormDraft(server: app.client.server, bookID: book?.id, values: values,
-                              available: form.field("is_available")?.toggle ?? false)
+        let d = BookFormDraft(
+            server: app.client.server, bookID: book?.id, values: values,
+            available: form.field("is_available")?.toggle ?? false)
         if d != lastDraft && app.clock() - lastDraftAt > 0.3 {
             drafts.save(d)
             lastDraft = d
@@ -63,8 +65,6 @@ final class BookFormScreen: Screen {
         lastDraft = nil
     }
 
-    static let thisYear = Calendar(identifier: .gregorian).component(.year, from: Date())
-
     /// What `Ctrl-N` carries over to the next book, for series work: a publisher's books come in
     /// piles. Shown as kept; `Ctrl-U` clears one.
     static let stickyFields = ["publisher", "is_available"]
@@ -72,10 +72,12 @@ final class BookFormScreen: Screen {
     /// A new form after `Ctrl-N`: empty but for the sticky fields of the one just saved.
     static func nextForm(after old: Form) -> Form {
         // What a lookup filled in belongs to that book; only what the user typed carries over.
-        let fromLookup = old.field("publisher")?.note?.hasPrefix("from ") ?? false
-        let publisher = fromLookup ? "" : old.field("publisher")?.trimmed ?? ""
-        let available = old.field("is_available")?.toggle ?? false
-        let form = makeForm(nil, publisher: publisher, available: available, isbnFirst: old.fields.first?.name == "isbn")
+        let form = makeForm(
+            { field in
+                guard stickyFields.contains(field.name), let f = old.field(field.name), !(f.note?.hasPrefix("from ") ?? false)
+                else { return nil }
+                return f.isToggle ? .flag(f.toggle) : (f.trimmed.isEmpty ? nil : .text(f.trimmed))
+            }, isbnFirst: old.fields.first?.name == BookField.isbn.name)
         for name in stickyFields {
             guard let f = form.field(name), f.isToggle ? f.toggle : !f.value.isEmpty else { continue }
             f.note = "kept; Ctrl-U clears"
@@ -83,51 +85,52 @@ final class BookFormScreen: Screen {
         return form
     }
 
-    /// The checks mirror the server's, so most mistakes are seen before saving.
-    static func makeForm(_ b: Book?, publisher: String = "", available: Bool = false, isbnFirst: Bool = false) -> Form {
-        func length(_ max: Int, required: Bool) -> (String) -> String? {
-            { v in BookRules.lengthProblem(v, max: max) }
+    /// The form of `book`, or an empty one: a field for each of `BookField.all`, checked as the
+    /// user types with `BookRules`, so most mistakes are seen before saving.
+    static func makeForm(_ book: Book?, isbnFirst: Bool = false) -> Form {
+        makeForm({ field in book.flatMap { BookDraft($0)[field] } }, isbnFirst: isbnFirst)
+    }
+
+    static func makeForm(_ values: (BookField) -> BookValue?, isbnFirst: Bool = false) -> Form {
+        var fields = BookField.all.map { field -> Field in
+            let value = values(field)
+            if field.kind == .flag { return Field(field.name, field.label, toggle: value?.flag ?? false) }
+            let text =
+                switch value {
+                case .text(let s)?: s
+                case .number(let n)?: String(n)
+                case .flag, nil: ""
+                }
+            return Field(field.name, field.label, text, validate: checks(field, extended: true))
         }
-        var fields = [
-            Field("title", "Title", b?.title ?? "", validate: length(BookRules.titleMax, required: true)),
-            Field("author", "Author", b?.author ?? "", validate: length(BookRules.authorMax, required: true)),
-            Field("published_year", "Year", b.map { String($0.publishedYear) } ?? "", validate: yearProblem),
-            Field("is_available", "Available", toggle: b?.isAvailable ?? available),
-            Field("isbn", "ISBN", b?.isbn ?? "") { v in v.trimmingCharacters(in: .whitespaces).isEmpty ? nil : ISBN.problem(v)?.message },
-            Field("publisher", "Publisher", b?.publisher ?? publisher, validate: length(BookRules.publisherMax, required: false)),
-            Field("pages", "Pages", b?.pages.map(String.init) ?? "") { v in
-                let t = v.trimmingCharacters(in: .whitespaces)
-                if t.isEmpty { return nil }
-                guard let n = Int(t) else { return "a whole number" }
-                return BookRules.pagesProblem(n)
-            },
-            Field("notes", "Notes", b?.notes ?? "", validate: length(BookRules.notesMax, required: false)),
-        ]
         // Copy cataloguing starts from the number on the book: ISBN first, where the server can
         // look it up.
-        if isbnFirst, let i = fields.firstIndex(where: { $0.name == "isbn" }) { fields.insert(fields.remove(at: i), at: 0) }
+        if isbnFirst, let i = fields.firstIndex(where: { $0.name == BookField.isbn.name }) {
+            fields.insert(fields.remove(at: i), at: 0)
+        }
         return Form(fields)
     }
 
-    static func yearProblem(_ v: String) -> String? {
-        let t = v.trimmingCharacters(in: .whitespaces)
-        if t.isEmpty { return nil }
-        guard let y = Int(t) else { return "a year, like 1999" }
-        return BookRules.yearProblem(y)
+    static func checks(_ field: BookField, extended: Bool) -> (String) -> String? {
+        { BookRules.typingProblem(field, $0, extended: extended) }
     }
 
     var title: String { book == nil ? "Add a book" : "Edit book" }
     var help: [(key: String, action: String)] { help(keeps: "Publisher and Available", lookup: false) }
     func help(_ app: App) -> [(key: String, action: String)] {
-        help(keeps: form.field("publisher") == nil ? "Available" : "Publisher and Available", lookup: offersLookup(app) && book == nil)
+        help(
+            keeps: form.field("publisher") == nil ? "Available" : "Publisher and Available",
+            lookup: offersLookup(app) && book == nil)
     }
     func help(keeps: String, lookup: Bool) -> [(key: String, action: String)] {
         (lookup ? [("Enter on ISBN", "look the ISBN up and fill the form")] : [])
-        + [("Tab / Shift-Tab", "next / previous field (also ↓ / ↑)"), ("Ctrl-S", "save"),
-         ("Ctrl-N", "save and start the next book (keeps \(keeps))"), ("Esc", "cancel (asks if anything changed)"),
-         ("Space", "on Available: yes / no (Ctrl-U: no)"), ("← / →, Home / End", "move in the field"),
-         ("Ctrl-A / Ctrl-E", "start / end of the field"), ("Ctrl-K / Ctrl-U", "delete to the end / start"),
-         ("Ctrl-W", "delete the word before the cursor"), ("Enter", "next field; on the last: save")]
+            + [
+                ("Tab / Shift-Tab", "next / previous field (also ↓ / ↑)"), ("Ctrl-S", "save"),
+                ("Ctrl-N", "save and start the next book (keeps \(keeps))"), ("Esc", "cancel (asks if anything changed)"),
+                ("Space", "on Available: yes / no (Ctrl-U: no)"), ("← / →, Home / End", "move in the field"),
+                ("Ctrl-A / Ctrl-E", "start / end of the field"), ("Ctrl-K / Ctrl-U", "delete to the end / start"),
+                ("Ctrl-W", "delete the word before the cursor"), ("Enter", "next field; on the last: save"),
+            ]
     }
     var footer: String { "Ctrl-S save · Ctrl-N save+next · Tab next field · Esc cancel · F1 help" }
     func footer(_ app: App) -> String {
@@ -141,12 +144,14 @@ final class BookFormScreen: Screen {
         stepAside(app)
     }
 
-    /// The seed's backend keeps only the core fields: the others are not shown at all, so Tab
-    /// and typing never go where nothing is kept.
+    /// The seed's backend keeps only its own fields, with its shorter lengths: the others are not
+    /// shown at all, so Tab and typing never go where nothing is kept.
     func stepAside(_ app: App) {
-        guard !(app.authConfig.extended || book?.createdAt != nil) else { return }
+        guard app.capabilities.extensions == false, form.fields.count > BookField.kept(extended: false).count else { return }
         let focused = form.focused.name
-        form.fields.removeAll { ["isbn", "publisher", "pages", "notes"].contains($0.name) }
+        let kept = BookField.kept(extended: false)
+        form.fields.removeAll { f in !kept.contains { $0.name == f.name } }
+        for field in kept { form.field(field.name)?.validate = Self.checks(field, extended: false) }
         form.focus = form.fields.firstIndex { $0.name == focused } ?? 0
     }
 
@@ -155,7 +160,7 @@ final class BookFormScreen: Screen {
         s.line(row, "  " + (book.map { "Editing “\($0.title)”" } ?? "New book"), .header)
         row += 2
         stepAside(app)
-        let extended = app.authConfig.extended || book?.createdAt != nil
+        let extended = app.capabilities.extensions != false
         row = form.draw(s, top: row, left: area.left + 1, width: area.width - 2)
         row = drawLookup(s, row: row, app)
         if let b = book, let c = b.createdAt {
@@ -175,7 +180,9 @@ final class BookFormScreen: Screen {
         case .function(1): app.push(HelpScreen(of: self))
         case .escape:
             if form.changed {
-                app.confirm("Discard your changes?") { [weak self] app in self?.dropDraft(app); self?.close(app) }
+                app.confirm("Discard your changes?") { [weak self] app in
+                    self?.dropDraft(app); self?.close(app)
+                }
             } else {
                 dropDraft(app); close(app)
             }
@@ -186,28 +193,30 @@ final class BookFormScreen: Screen {
         case .enter where offersLookup(app) && book == nil && form.focused.name == "isbn" && !form.focused.trimmed.isEmpty:
             lookUp(app)
         case .enter:
-            if form.isLastFocused || form.fields[(form.focus + 1)...].allSatisfy({ $0.readOnly }) { save(app, next: false) }
-            else { form.handle(.tab) }
+            if form.isLastFocused || form.fields[(form.focus + 1)...].allSatisfy({ $0.readOnly }) {
+                save(app, next: false)
+            } else {
+                form.handle(.tab)
+            }
         default: form.handle(key)
         }
     }
 
     /// Checks, then sends. Required fields are checked only here, not while typing.
     func draft() -> BookDraft? {
-        for name in ["title", "author", "published_year"] {
-            if let f = form.field(name), f.trimmed.isEmpty { f.serverError = "required" }
+        for field in BookField.all where field.required {
+            if let f = form.field(field.name), f.trimmed.isEmpty { f.serverError = "required" }
         }
         if let (f, p) = form.firstProblem ?? form.fields.first(where: { $0.serverError != nil }).map({ ($0, $0.serverError!) }) {
             form.focus = form.fields.firstIndex { $0 === f } ?? 0
             form.formError = "\(f.label): \(p)"
             return nil
         }
-        func opt(_ n: String) -> String? { form.field(n).map(\.trimmed).flatMap { $0.isEmpty ? nil : $0 } }
-        return BookDraft(title: form.field("title")!.trimmed, author: form.field("author")!.trimmed,
-                         publishedYear: Int(form.field("published_year")!.trimmed)!,
-                         isAvailable: form.field("is_available")!.toggle,
-                         isbn: opt("isbn"), publisher: opt("publisher"), pages: opt("pages").flatMap { Int($0) },
-                         notes: form.field("notes").flatMap { $0.value.isEmpty ? nil : $0.value })
+        return BookDraft { field in
+            guard let f = form.field(field.name) else { return nil }
+            if f.isToggle { return .flag(f.toggle) }
+            return try? BookRules.parse(field, field.kind == .lines ? f.value : f.trimmed).get()
+        }
     }
 
     func save(_ app: App, next: Bool) {
@@ -215,10 +224,13 @@ final class BookFormScreen: Screen {
         form.formError = nil
         saving = true
         let id = book?.id
-        app.perform("Saving", { c in
-            if let id { return try await c.updateBook(id: id, d) }
-            return try await c.createBook(d)
-        }) { [weak self] r in
+        app.perform(
+            "Saving",
+            { c in
+                if let id { return try await c.updateBook(id: id, d) }
+                return try await c.createBook(d)
+            }
+        ) { [weak self] r in
             guard let self else { return }
             saving = false
             switch r {
@@ -234,7 +246,7 @@ final class BookFormScreen: Screen {
                     app.flash("Saved “\(b.title)”. Next book:")
                 } else {
                     close(app)
-                    app.flash("Saved “\(b.title)”.")     // said on the screen now on top
+                    app.flash("Saved “\(b.title)”.")  // said on the screen now on top
                 }
             case .failure(.validation(let errs)):
                 form.apply(serverErrors: errs)

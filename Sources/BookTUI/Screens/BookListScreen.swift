@@ -23,7 +23,7 @@ public final class BookListScreen: Screen {
     public var title: String { "Books" }
     public var help: [(key: String, action: String)] { help(extended: true, lookup: true, edits: true) }
     public func help(_ app: App) -> [(key: String, action: String)] {
-        help(extended: app.authConfig.extended, lookup: app.authConfig.isbnLookup, edits: canEdit(app))
+        help(extended: app.capabilities.extended, lookup: app.capabilities.isbnLookup, edits: canEdit(app))
     }
     /// The seed's server keeps no ISBN nor an added date, looks nothing up; a user without the
     /// librarian role reads only.
@@ -31,26 +31,35 @@ public final class BookListScreen: Screen {
         typealias Item = (key: String, action: String)
         let sorts = extended ? "title, author, year, added" : "title, author, year"
         let search = extended ? "search title, author and ISBN as you type" : "search title and author as you type"
-        let moving: [Item] = [("j / k / ↓ / ↑", "next / previous book"), ("PgDn / PgUp", "next / previous screenful"),
-                              ("g / G", "first / last book")]
-        let finding: [Item] = [("/", search), ("Enter/Esc in /", "keep / clear the search"),
-                               ("Ctrl-L in /", "retry now when the server was unreachable"),
-                               ("s", "sort by the next column: " + sorts), ("S", "reverse the sort"),
-                               ("f", "only available books / all books"), ("r", "reload")]
+        let moving: [Item] = [
+            ("j / k / ↓ / ↑", "next / previous book"), ("PgDn / PgUp", "next / previous screenful"),
+            ("g / G", "first / last book"),
+        ]
+        let finding: [Item] = [
+            ("/", search), ("Enter/Esc in /", "keep / clear the search"),
+            ("Ctrl-L in /", "retry now when the server was unreachable"),
+            ("s", "sort by the next column: " + sorts), ("S", "reverse the sort"),
+            ("f", "only available books / all books"), ("r", "reload"),
+        ]
         var editing: [Item] = []
         if edits {
             editing.append(("a", "add a book"))
             if lookup { editing.append(("i", "scan ISBNs: look up and save a pile of books")) }
             editing += [("e / Enter", "edit the selected book"), ("d", "delete the selected book")]
         }
-        let rest: [Item] = [("p", "your profile"), ("L", "log out"), ("?", "this help"), ("q", "quit"),
-                            ("booktui import", "in a shell: add books from a file (Goodreads, LibraryThing, Calibre, CSV, JSON)"),
-                            ("booktui export", "in a shell: every book as CSV or JSON (--format, --output)")]
+        let rest: [Item] = [
+            ("p", "your profile"), ("L", "log out"), ("?", "this help"), ("q", "quit"),
+            ("booktui import", "in a shell: add books from a file (Goodreads, LibraryThing, Calibre, CSV, JSON)"),
+            ("booktui export", "in a shell: every book as CSV or JSON (--format, --output)"),
+        ]
         return moving + finding + editing + rest
     }
 
     public var footer: String {
-        let pos = window.total.map { BookWindow.position(first: top, visible: visibleRows, total: $0) + (outage == nil ? "" : " (stale)") }
+        let pos =
+            window.total.map {
+                BookWindow.position(first: top, visible: visibleRows, total: $0) + (outage == nil ? "" : " (stale)")
+            }
             ?? (outage == nil ? "loading" : "offline")
         if searchEditor != nil {
             return "\(pos) · type to search · Enter keep · Esc clear" + (outage == nil ? "" : " · Ctrl-L retry")
@@ -93,8 +102,10 @@ public final class BookListScreen: Screen {
         // Until the list knows its length, keys wait for it (G, e, d need rows); while scrolling
         // or typing a search they do not.
         let holds = window.total == nil && searchEditor == nil
-        app.perform(page == 0 ? "Loading books" : "Loading books \(page * size + 1)–\((page + 1) * size)", owner: self,
-                    holdsKeys: holds, { c in try await c.listBooks(q, page: page + 1, pageSize: size) }) { [weak self] r in
+        app.perform(
+            page == 0 ? "Loading books" : "Loading books \(page * size + 1)–\((page + 1) * size)", owner: self,
+            holdsKeys: holds, { c in try await c.listBooks(q, page: page + 1, pageSize: size) }
+        ) { [weak self] r in
             guard let self else { return }
             switch r {
             case .success(let p):
@@ -116,7 +127,9 @@ public final class BookListScreen: Screen {
                     lastError = nil
                     return
                 }
-                if case .cancelled = e { lastError = "Loading cancelled; r reloads." } else {
+                if case .cancelled = e {
+                    lastError = "Loading cancelled; r reloads."
+                } else {
                     lastError = e.description
                     app.report(e)
                 }
@@ -178,7 +191,7 @@ public final class BookListScreen: Screen {
         case .char("/"):
             searchEditor = LineEditor(query.search); searchEditedAt = app.clock()
         case .char("s"):
-            let all: [SortField] = app.authConfig.extended ? SortField.allCases : [.title, .author, .publishedYear]
+            let all: [SortField] = app.capabilities.extended ? SortField.allCases : [.title, .author, .publishedYear]
             let i = all.firstIndex(of: query.sort) ?? 0
             query.sort = all[(i + 1) % all.count]
             cursor = 0; top = 0; reload(app)
@@ -191,7 +204,7 @@ public final class BookListScreen: Screen {
             query.availableOnly.toggle()
             cursor = 0; top = 0; reload(app)
             app.flash(query.availableOnly ? "Showing available books only" : "Showing all books")
-        case .char("r"), .ctrl("l"): reload(app, keepRows: true)    // the rows stay until fresh ones come
+        case .char("r"), .ctrl("l"): reload(app, keepRows: true)  // the rows stay until fresh ones come
         case .char("a"):
             guard needRole(app, "add books") else { return }
             if let d = draft {
@@ -201,7 +214,7 @@ public final class BookListScreen: Screen {
                 app.push(BookFormScreen(book: nil, list: self))
             }
         case .char("i"):
-            guard app.authConfig.isbnLookup else {
+            guard app.capabilities.isbnLookup else {
                 app.flash("This server does not look ISBNs up, so there is no scan mode; a adds a book by hand.", .warning)
                 return
             }
@@ -258,8 +271,9 @@ public final class BookListScreen: Screen {
             let when = window.isLoading ? "retrying now" : "retrying in \(wait) s"
             let retryKey = searchEditor == nil ? "r" : "Ctrl-L"
             notice = (" Cannot reach \(app.client.server) — \(when) (\(o.reason)); \(retryKey) retries now", .error)
-        } else if let e = lastError, !app.isBusy { notice = (" " + e + "  (r reloads)", .error) }
-        else if let d = draft {
+        } else if let e = lastError, !app.isBusy {
+            notice = (" " + e + "  (r reloads)", .error)
+        } else if let d = draft {
             let what = (d.values["title"] ?? "").isEmpty ? "a book" : "“\(d.values["title"]!)”"
             notice = (" You were typing \(what) when booktui last stopped: a goes on with it.", .warning)
         }
@@ -276,16 +290,22 @@ public final class BookListScreen: Screen {
                 s.text(area.top, 50, label, width: s.cols - 50, .warning)
             } else {
                 let keys = [query.search.isEmpty ? nil : "/ changes the search", query.availableOnly ? "f shows all books" : nil]
-                s.line(area.top, (query.search.isEmpty ? "" : " Search: “\(query.search)”") + label
-                       + "   (" + keys.compactMap { $0 }.joined(separator: ", ") + ")", .warning)
+                s.line(
+                    area.top,
+                    (query.search.isEmpty ? "" : " Search: “\(query.search)”") + label
+                        + "   (" + keys.compactMap { $0 }.joined(separator: ", ") + ")", .warning)
             }
         }
         let c = Self.columns(width: area.width)
         let arrow = query.descending ? "▼" : "▲"
         func h(_ name: String, _ f: SortField?) -> String { name + (f == query.sort ? arrow : "") }
-        let header = " " + [DisplayWidth.fit(h("Title", .title), width: c.title), DisplayWidth.fit(h("Author", .author), width: c.author),
-                            DisplayWidth.fit(h("Year", .publishedYear), width: c.year + 1), DisplayWidth.fit("Avail", width: c.avail),
-                            DisplayWidth.fit("ISBN", width: c.isbn)].joined(separator: "  ")
+        let header =
+            " "
+            + [
+                DisplayWidth.fit(h("Title", .title), width: c.title), DisplayWidth.fit(h("Author", .author), width: c.author),
+                DisplayWidth.fit(h("Year", .publishedYear), width: c.year + 1), DisplayWidth.fit("Avail", width: c.avail),
+                DisplayWidth.fit("ISBN", width: c.isbn),
+            ].joined(separator: "  ")
         s.line(headerRow, header, .header)
         // A sort with no column of its own (when added) says so at the header's end.
         if ![.title, .author, .publishedYear].contains(query.sort) {
@@ -294,8 +314,10 @@ public final class BookListScreen: Screen {
         }
         let first = headerRow + 1
         if window.total == 0 {
-            s.line(first + 1, query.search.isEmpty && !query.availableOnly
-                   ? "  No books yet. Press a to add one." : "  No books match.", .dim)
+            s.line(
+                first + 1,
+                query.search.isEmpty && !query.availableOnly
+                    ? "  No books yet. Press a to add one." : "  No books match.", .dim)
         }
         for i in 0..<visibleRows {
             let idx = top + i
@@ -304,10 +326,12 @@ public final class BookListScreen: Screen {
             let row = first + i
             let style: Style = idx == cursor ? .selected : outage != nil ? .dim : .normal
             if let b = window.row(idx) {
-                let cells = [DisplayWidth.fit(b.title, width: c.title), DisplayWidth.fit(b.author, width: c.author),
-                             DisplayWidth.fit(String(b.publishedYear), width: c.year, alignRight: true) + " ",
-                             DisplayWidth.fit(b.isAvailable ? "yes" : "no", width: c.avail),
-                             DisplayWidth.fit(b.isbn ?? "", width: c.isbn)]
+                let cells = [
+                    DisplayWidth.fit(b.title, width: c.title), DisplayWidth.fit(b.author, width: c.author),
+                    DisplayWidth.fit(String(b.publishedYear), width: c.year, alignRight: true) + " ",
+                    DisplayWidth.fit(b.isAvailable ? "yes" : "no", width: c.avail),
+                    DisplayWidth.fit(b.isbn ?? "", width: c.isbn),
+                ]
                 s.line(row, " " + cells.joined(separator: "  "), style)
             } else {
                 s.line(row, " …", idx == cursor ? .selected : .dim)

@@ -10,15 +10,17 @@ final class ForgotPasswordScreen: Screen {
     var messageStyle: Style = .ok
 
     init() {
-        let pw = Field("new_password", "New password", masked: true) { $0.isEmpty || $0.count >= 8 ? nil : "at least 8 characters" }
+        let pw = Field.newPassword("new_password", "New password")
         resetForm = Form([Field("link", "Link or token"), pw, Field("again", "Again", masked: true)])
         resetForm.fields[2].validate = { [unowned pw] v in v.isEmpty || v == pw.value ? nil : "does not match" }
     }
 
     var title: String { "Forgot password" }
     var help: [(key: String, action: String)] {
-        [("Tab / Shift-Tab", "next / previous field"), ("Enter", "next field; on the last: send"),
-         ("Ctrl-S", "send"), ("Esc", "back to log in")]
+        [
+            ("Tab / Shift-Tab", "next / previous field"), ("Enter", "next field; on the last: send"),
+            ("Ctrl-S", "send"), ("Esc", "back to log in"),
+        ]
     }
     var footer: String { "Enter send · Tab next · Esc back · F1 help" }
 
@@ -41,9 +43,13 @@ final class ForgotPasswordScreen: Screen {
         if key == .escape { app.pop(); return }
         if key == .function(1) { app.push(HelpScreen(of: self)); return }
         let form = stage == .email ? emailForm : resetForm
-        if key == .ctrl("s") || (key == .enter && form.isLastFocused) { submit(app) }
-        else if key == .enter { form.handle(.tab) }
-        else { form.handle(key) }
+        if key == .ctrl("s") || (key == .enter && form.isLastFocused) {
+            submit(app)
+        } else if key == .enter {
+            form.handle(.tab)
+        } else {
+            form.handle(key)
+        }
     }
 
     func submit(_ app: App) {
@@ -65,13 +71,15 @@ final class ForgotPasswordScreen: Screen {
             if let (f, p) = resetForm.firstProblem { message = "\(f.label): \(p)"; messageStyle = .error; return }
             let pw = resetForm.fields[1].value
             guard !pw.isEmpty else { message = "Choose a new password."; messageStyle = .error; return }
-            app.perform("Setting the new password", { c in try await c.confirmPasswordReset(link, newPassword: pw) }) { [weak self] r in
+            app.perform("Setting the new password", { c in try await c.confirmPasswordReset(link, newPassword: pw) }) {
+                [weak self] r in
                 switch r {
                 case .success:
                     app.reset(to: LoginScreen(message: "Password changed. Log in with the new one."))
                 case .failure(.validation(let errs)):
                     self?.resetForm.apply(serverErrors: errs)
-                    self?.message = errs["token"].map { _ in "The link is invalid or has expired." } ?? "The server did not accept this."
+                    self?.message =
+                        errs["token"].map { _ in "The link is invalid or has expired." } ?? "The server did not accept this."
                     self?.messageStyle = .error
                 case .failure(let err):
                     self?.message = err.description; self?.messageStyle = .error

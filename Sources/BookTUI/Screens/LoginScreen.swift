@@ -20,23 +20,26 @@ public final class LoginScreen: Screen {
 
     public var title: String { "Log in" }
     public var help: [(key: String, action: String)] {
-        [("Tab / Shift-Tab", "next / previous field"), ("Enter", "next field; on Password: log in"),
-         ("Ctrl-S", "log in"), ("Ctrl-O", "sign in with single sign-on (Keycloak or another provider, when the server offers it)"),
-         ("Ctrl-R", "register a new account"), ("Ctrl-F", "forgot password"),
-         ("Ctrl-A/E/K/U/W", "edit the field like a shell line"), ("Esc", "cancel a call in progress; else quit")]
+        [
+            ("Tab / Shift-Tab", "next / previous field"), ("Enter", "next field; on Password: log in"),
+            ("Ctrl-S", "log in"),
+            ("Ctrl-O", "sign in with single sign-on (Keycloak or another provider, when the server offers it)"),
+            ("Ctrl-R", "register a new account"), ("Ctrl-F", "forgot password"),
+            ("Ctrl-A/E/K/U/W", "edit the field like a shell line"), ("Esc", "cancel a call in progress; else quit"),
+        ]
     }
     /// Only the ways in this server offers (see `footer(_:)`).
     public func help(_ app: App) -> [(key: String, action: String)] {
         help.filter { item in
             switch item.key {
-            case "Ctrl-O": app.authConfig.oidc != nil
+            case "Ctrl-O": app.capabilities.sso != nil
             case "Ctrl-R": registers(app)
             default: true
             }
         }
     }
     func registers(_ app: App) -> Bool {
-        !app.authConfigKnown || app.authConfig.registration || !app.authConfig.extended
+        app.capabilities.registration
     }
     public var footer: String { "Enter log in · Tab next · Ctrl-R register · Ctrl-F forgot password · Esc quit · F1 help" }
 
@@ -45,24 +48,26 @@ public final class LoginScreen: Screen {
     /// registers nobody (the seed's web site counts as an offer: Ctrl-R shows where).
     public func footer(_ app: App) -> String {
         let registers = registers(app)
-        let parts = (app.authConfig.oidc == nil ? [] : ["Ctrl-O sign in with \(app.authConfig.oidc?.name ?? "")"])
+        let parts =
+            (app.capabilities.sso == nil ? [] : ["Ctrl-O sign in with \(app.capabilities.sso?.name ?? "")"])
             + ["Enter log in", "Tab next"] + (registers ? ["Ctrl-R register"] : [])
-            + (app.authConfig.oidc == nil ? ["Ctrl-F forgot password"] : []) + ["Esc quit", "F1 help"]
+            + (app.capabilities.sso == nil ? ["Ctrl-F forgot password"] : []) + ["Esc quit", "F1 help"]
         return parts.joined(separator: " · ")
     }
 
     public func appeared(_ app: App) {
         guard !checkedSession else { return }
         checkedSession = true
-        app.perform("Contacting server", holdsKeys: resuming, { c in
-            let config = try await c.authConfig()
-            let profile: Profile? = await c.isSignedIn ? try await c.profile() : nil
-            return (config, profile)
-        }) { [weak self] r in
+        app.perform(
+            "Contacting server", holdsKeys: resuming,
+            { c in
+                let config = try await c.authConfig()
+                let profile: Profile? = await c.isSignedIn ? try await c.profile() : nil
+                return (config, profile)
+            }
+        ) { [weak self] r in
             switch r {
-            case .success(let (config, profile)):
-                app.authConfig = config
-                app.authConfigKnown = true
+            case .success(let (_, profile)):
                 if let profile {
                     app.profile = profile
                     app.reset(to: BookListScreen())
@@ -84,14 +89,16 @@ public final class LoginScreen: Screen {
         // A sign-out report has one line per step.
         for line in (message ?? "").split(separator: "\n") { s.line(row, "  " + line, messageStyle); row += 1 }
         row += message == nil ? 2 : 1
-        let seed = app.authConfigKnown && !app.authConfig.extended
+        let seed = app.capabilities.signIn?.extended == false
         var offers = ["Ctrl-R  Create an account" + (seed ? " (on the server's web site)" : "")]
-        if app.authConfigKnown && !app.authConfig.registration && !seed { offers[0] += " (not offered by this server)" }
+        if app.capabilities.signIn?.registration == false && !seed { offers[0] += " (not offered by this server)" }
         offers.append("Ctrl-F  Forgot password" + (seed ? " (on the server's web site)" : ""))
-        if app.authConfigKnown && !app.authConfig.local {
-            offers.append("This server has turned local accounts off: sign in with \(app.authConfig.oidc?.name ?? "single sign-on") (Ctrl-O).")
+        if !app.capabilities.localLogin {
+            offers.append(
+                "This server has turned local accounts off: sign in with \(app.capabilities.sso?.name ?? "single sign-on") (Ctrl-O)."
+            )
         }
-        if let oidc = app.authConfig.oidc {
+        if let oidc = app.capabilities.sso {
             s.line(row, "  Ctrl-O  Sign in with \(oidc.name) (\(oidc.issuer))", .key); row += 1
         }
         for o in offers { s.line(row, "  " + o, .dim); row += 1 }
@@ -102,22 +109,34 @@ public final class LoginScreen: Screen {
         case .escape: app.running = false
         case .function(1): app.push(HelpScreen(of: self))
         case .ctrl("r"):
-            if app.authConfig.registration || !app.authConfigKnown { app.push(RegisterScreen()) }
-            else if !app.authConfig.extended {
-                app.push(WebPageScreen(title: "Create an account", why: "This server creates accounts on its web site.",
-                                       url: app.client.server + "/register/"))
-            } else { message = "This server does not offer registration."; messageStyle = .warning }
+            if app.capabilities.signIn?.registration ?? true {
+                app.push(RegisterScreen())
+            } else if app.capabilities.signIn?.extended == false {
+                app.push(
+                    WebPageScreen(
+                        title: "Create an account", why: "This server creates accounts on its web site.",
+                        url: app.client.server + "/register/"))
+            } else {
+                message = "This server does not offer registration."; messageStyle = .warning
+            }
         case .ctrl("f"):
-            if app.authConfig.extended || !app.authConfigKnown { app.push(ForgotPasswordScreen()) }
-            else {
-                app.push(WebPageScreen(title: "Forgot password", why: "This server resets passwords on its web site.",
-                                       url: app.client.server + "/password_reset/"))
+            if app.capabilities.passwordReset {
+                app.push(ForgotPasswordScreen())
+            } else {
+                app.push(
+                    WebPageScreen(
+                        title: "Forgot password", why: "This server resets passwords on its web site.",
+                        url: app.client.server + "/password_reset/"))
             }
         case .ctrl("s"): submit(app)
         case .ctrl("o"):
-            if app.authConfig.oidc != nil { app.push(SSOScreen()) }
-            else {
-                message = app.authConfigKnown ? "This server does not offer single sign-on." : "Still asking the server what it offers; try again in a moment."
+            if app.capabilities.sso != nil {
+                app.push(SSOScreen())
+            } else {
+                message =
+                    app.capabilities.signInKnown
+                    ? "This server does not offer single sign-on."
+                    : "Still asking the server what it offers; try again in a moment."
                 messageStyle = .warning
             }
         case .enter:
@@ -134,16 +153,18 @@ public final class LoginScreen: Screen {
             return
         }
         message = nil
-        let needConfig = !app.authConfigKnown
-        app.perform("Logging in", { c in
-            let config = needConfig ? try? await c.authConfig() : nil
-            try await c.login(username: user, password: pass)
-            return (try await c.profile(), config)
-        }) { [weak self] r in
+        let needConfig = !app.capabilities.signInKnown
+        app.perform(
+            "Logging in",
+            { c in
+                let config = needConfig ? try? await c.authConfig() : nil
+                try await c.login(username: user, password: pass)
+                return (try await c.profile(), config)
+            }
+        ) { [weak self] r in
             guard let self else { return }
             switch r {
-            case .success(let (p, config)):
-                if let config { app.authConfig = config; app.authConfigKnown = true }
+            case .success(let (p, _)):
                 app.profile = p
                 app.reset(to: BookListScreen())
                 app.flash("Welcome, \(p.username).")

@@ -13,19 +13,24 @@ final class ProfileScreen: Screen {
     var title: String { "Profile" }
     var help: [(key: String, action: String)] {
         switch mode {
-        case .view: [("e", "edit e-mail and names")] + (offersPasswordChange ? [("c", "change password")] : [])
-            + [("r", "reload"), ("L", "log out"), ("q / Esc", "back to the books"), ("?", "this help")]
-        default: [("Tab / Shift-Tab", "next / previous field"), ("Ctrl-S", "save"), ("Esc", "cancel"),
-                  ("Ctrl-A/E/K/U/W", "edit the field like a shell line")]
+        case .view:
+            [("e", "edit e-mail and names")] + (offersPasswordChange ? [("c", "change password")] : [])
+                + [("r", "reload"), ("L", "log out"), ("q / Esc", "back to the books"), ("?", "this help")]
+        default:
+            [
+                ("Tab / Shift-Tab", "next / previous field"), ("Ctrl-S", "save"), ("Esc", "cancel"),
+                ("Ctrl-A/E/K/U/W", "edit the field like a shell line"),
+            ]
         }
     }
     var footer: String {
-        mode == .view ? "e edit · " + (offersPasswordChange ? "c change password · " : "") + "L log out · r reload · q back · ? help"
+        mode == .view
+            ? "e edit · " + (offersPasswordChange ? "c change password · " : "") + "L log out · r reload · q back · ? help"
             : "Ctrl-S save · Tab next field · Esc cancel · F1 help"
     }
 
     func appeared(_ app: App) {
-        offersPasswordChange = app.authConfig.extended
+        offersPasswordChange = app.capabilities.passwordChange
         if mode == .view { load(app) }
     }
 
@@ -48,7 +53,11 @@ final class ProfileScreen: Screen {
             let rows: [(String, String)] = [
                 ("Username", p.username), ("E-mail", p.email ?? ""), ("First name", p.firstName ?? ""),
                 ("Last name", p.lastName ?? ""), ("Roles", roles), ("Books", p.bookCount.map(String.init) ?? "?"),
-                ("Joined", p.dateJoined.map(Dates.minute) ?? ""), ("Last login", p.lastLogin.map(Dates.minute) ?? (app.authConfig.extended ? "never" : "not recorded by this server")),
+                ("Joined", p.dateJoined.map(Dates.minute) ?? ""),
+                (
+                    "Last login",
+                    p.lastLogin.map(Dates.minute) ?? (app.capabilities.extended ? "never" : "not recorded by this server")
+                ),
                 ("Signed in", p.authSource == "oidc" ? "via \(app.providerName) (single sign-on)" : "local account"),
             ]
             for (k, v) in rows {
@@ -74,9 +83,13 @@ final class ProfileScreen: Screen {
             case .char("L"): Self.logout(app)
             case .char("e"):
                 guard let p = app.profile else { return }
-                if p.authSource == "oidc" { message = "Your details come from single sign-on; change them there."; messageStyle = .warning; return }
+                if p.authSource == "oidc" {
+                    message = "Your details come from single sign-on; change them there."; messageStyle = .warning; return
+                }
                 form = Form([
-                    Field("email", "E-mail", p.email ?? "") { $0.isEmpty || BookClient.isPlainEmail($0) ? nil : "not an e-mail address" },
+                    Field("email", "E-mail", p.email ?? "") {
+                        $0.isEmpty || BookClient.isPlainEmail($0) ? nil : "not an e-mail address"
+                    },
                     Field("first_name", "First name", p.firstName ?? "") { $0.count > 150 ? "too long" : nil },
                     Field("last_name", "Last name", p.lastName ?? "") { $0.count > 150 ? "too long" : nil },
                     // The server asks for it when the e-mail changes (a stolen session alone cannot).
@@ -91,7 +104,7 @@ final class ProfileScreen: Screen {
                 guard app.profile?.authSource != "oidc" else {
                     message = "You sign in with single sign-on; change your password there."; messageStyle = .warning; return
                 }
-                let pw = Field("new_password", "New password", masked: true) { $0.isEmpty || $0.count >= 8 ? nil : "at least 8 characters" }
+                let pw = Field.newPassword("new_password", "New password")
                 form = Form([Field("old_password", "Current", masked: true), pw, Field("again", "Again", masked: true)])
                 form.fields[2].validate = { [unowned pw] v in v.isEmpty || v == pw.value ? nil : "does not match" }
                 mode = .password; message = nil
@@ -114,14 +127,16 @@ final class ProfileScreen: Screen {
             if email.lowercased() != (app.profile?.email ?? "").lowercased(), password.isEmpty {
                 form.apply(serverErrors: ["current_password": ["your password, to change the e-mail address"]]); return
             }
-            let u = ProfileUpdate(email: email, firstName: form.fields[1].trimmed, lastName: form.fields[2].trimmed,
-                                  currentPassword: password)
+            let u = ProfileUpdate(
+                email: email, firstName: form.fields[1].trimmed, lastName: form.fields[2].trimmed,
+                currentPassword: password)
             app.perform("Saving profile", { c in try await c.updateProfile(u) }) { [weak self] r in
                 guard let self else { return }
                 switch r {
                 case .success(let p):
                     app.profile = p; mode = .view; messageStyle = .ok
-                    message = p.pendingEmail.map { "Saved. The new e-mail counts once you open the link sent to \($0)." }
+                    message =
+                        p.pendingEmail.map { "Saved. The new e-mail counts once you open the link sent to \($0)." }
                         ?? "Profile saved."
                 case .failure(.validation(let e)): form.apply(serverErrors: e)
                 case .failure(let e): form.formError = e.description
@@ -157,9 +172,15 @@ final class ProfileScreen: Screen {
                 case .success(let res) where res.revokedOnServer:
                     app.reset(to: LoginScreen(username: user, message: "Logged out. The session was revoked on the server."))
                 case .success(let res):
-                    app.reset(to: LoginScreen(username: user, message: "Logged out here; the server could not be told: \(res.problem ?? "?"). Local tokens are deleted.", style: .warning))
+                    app.reset(
+                        to: LoginScreen(
+                            username: user,
+                            message:
+                                "Logged out here; the server could not be told: \(res.problem ?? "?"). Local tokens are deleted.",
+                            style: .warning))
                 case .failure:
-                    app.reset(to: LoginScreen(username: user, message: "Logged out here (local tokens deleted).", style: .warning))
+                    app.reset(
+                        to: LoginScreen(username: user, message: "Logged out here (local tokens deleted).", style: .warning))
                 }
             }
         }

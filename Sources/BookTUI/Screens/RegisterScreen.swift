@@ -12,7 +12,7 @@ final class RegisterScreen: Screen {
     var messageStyle: Style = .ok
 
     init() {
-        let pw = Field("password", "Password", masked: true) { $0.isEmpty || $0.count >= 8 ? nil : "at least 8 characters" }
+        let pw = Field.newPassword("password", "Password")
         form = Form([
             Field("username", "Username") { $0.count > 150 ? "at most 150 characters" : nil },
             Field("email", "E-mail") { $0.isEmpty || BookClient.isPlainEmail($0) ? nil : "not an e-mail address" },
@@ -25,13 +25,18 @@ final class RegisterScreen: Screen {
     var title: String { "Register" }
     var help: [(key: String, action: String)] {
         stage == .form
-            ? [("Tab / Shift-Tab", "next / previous field"), ("Enter", "next field; on the last: register"),
-               ("Ctrl-S", "register"), ("Esc", "back to log in")]
-            : [("Enter", "activate with the pasted link or token"), ("Ctrl-R", "send the mail again"),
-               ("Esc", "back to log in")]
+            ? [
+                ("Tab / Shift-Tab", "next / previous field"), ("Enter", "next field; on the last: register"),
+                ("Ctrl-S", "register"), ("Esc", "back to log in"),
+            ]
+            : [
+                ("Enter", "activate with the pasted link or token"), ("Ctrl-R", "send the mail again"),
+                ("Esc", "back to log in"),
+            ]
     }
     var footer: String {
-        stage == .form ? "Ctrl-S register · Tab next · Esc back · F1 help"
+        stage == .form
+            ? "Ctrl-S register · Tab next · Esc back · F1 help"
             : "Enter activate · Ctrl-R resend mail · Esc back · F1 help"
     }
 
@@ -55,13 +60,15 @@ final class RegisterScreen: Screen {
         if key == .function(1) { app.push(HelpScreen(of: self)); return }
         switch stage {
         case .form:
-            if key == .ctrl("s") || (key == .enter && form.isLastFocused) { submit(app) }
-            else if key == .enter { form.handle(.tab) }
-            else { form.handle(key) }
+            if key == .ctrl("s") || (key == .enter && form.isLastFocused) {
+                submit(app)
+            } else if key == .enter {
+                form.handle(.tab)
+            } else {
+                form.handle(key)
+            }
         case .activate:
-            if key == .enter { activate(app) }
-            else if key == .ctrl("r") { resend(app) }
-            else { linkForm.handle(key) }
+            if key == .enter { activate(app) } else if key == .ctrl("r") { resend(app) } else { linkForm.handle(key) }
         }
     }
 

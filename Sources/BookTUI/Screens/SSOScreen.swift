@@ -32,8 +32,10 @@ public final class SSOScreen: Screen {
     let opener: BrowserOpener
     let loopbackTimeout: TimeInterval
 
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment,
-                opener: BrowserOpener? = nil, loopbackTimeout: TimeInterval = 180) {
+    public init(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        opener: BrowserOpener? = nil, loopbackTimeout: TimeInterval = 180
+    ) {
         let choice = SignInFlow.choose(environment: environment)
         flow = choice.flow
         reason = "Chosen because " + choice.reason + "."
@@ -45,12 +47,14 @@ public final class SSOScreen: Screen {
     /// The server's name for its provider, learnt when the screen appears.
     var providerName = "the provider"
     public var help: [(key: String, action: String)] {
-        [("Tab", "another way: code on another device → browser here → paste the address"),
-         ("Q", "with a code: a QR code of the complete address, for a phone (Q again: back)"),
-         ("c", "copy the address to your clipboard (OSC 52; works over SSH where the terminal allows it)"),
-         ("r (Ctrl-R when pasting)", "start again (a new code or URL)"),
-         ("Enter", "when pasting: check the pasted address"),
-         ("Esc", "cancel and go back to the login screen")]
+        [
+            ("Tab", "another way: code on another device → browser here → paste the address"),
+            ("Q", "with a code: a QR code of the complete address, for a phone (Q again: back)"),
+            ("c", "copy the address to your clipboard (OSC 52; works over SSH where the terminal allows it)"),
+            ("r (Ctrl-R when pasting)", "start again (a new code or URL)"),
+            ("Enter", "when pasting: check the pasted address"),
+            ("Esc", "cancel and go back to the login screen"),
+        ]
     }
     public var footer: String {
         if case .paste = phase { return "Enter check address · Tab other way · Ctrl-R start again · Esc cancel · F1 help" }
@@ -59,7 +63,7 @@ public final class SSOScreen: Screen {
     }
 
     public func appeared(_ app: App) {
-        providerName = app.authConfig.oidc?.name ?? providerName
+        providerName = app.capabilities.sso?.name ?? providerName
         if case .starting = phase { start(app) }
     }
 
@@ -76,7 +80,8 @@ public final class SSOScreen: Screen {
         startedAt = Date()
         switch flow {
         case .device:
-            app.perform("Asking \(providerName) for a code", holdsKeys: false, { c in try await c.startDeviceSignIn() }) { [weak self] r in
+            app.perform("Asking \(providerName) for a code", holdsKeys: false, { c in try await c.startDeviceSignIn() }) {
+                [weak self] r in
                 guard let self, gen == self.generation else { return }
                 switch r {
                 case .success(let g):
@@ -87,7 +92,8 @@ public final class SSOScreen: Screen {
             }
         case .loopback, .paste:
             let f = flow
-            app.perform("Preparing the sign-in address", holdsKeys: false, { c in try await c.startBrowserSignIn(flow: f) }) { [weak self] r in
+            app.perform("Preparing the sign-in address", holdsKeys: false, { c in try await c.startBrowserSignIn(flow: f) }) {
+                [weak self] r in
                 guard let self, gen == self.generation else { return }
                 switch r {
                 case .success(let s) where f == .loopback:
@@ -109,7 +115,8 @@ public final class SSOScreen: Screen {
 
     func waitForBrowser(_ s: BrowserSignIn, _ app: App, _ gen: Int) {
         let timeout = loopbackTimeout
-        app.perform("Waiting for the browser", holdsKeys: false, { c in try await c.finishLoopback(s, timeout: timeout) }) { [weak self] r in
+        app.perform("Waiting for the browser", holdsKeys: false, { c in try await c.finishLoopback(s, timeout: timeout) }) {
+            [weak self] r in
             self?.finished(r, app, gen)
         }
     }
@@ -138,8 +145,10 @@ public final class SSOScreen: Screen {
         guard openWhenDrawn, drawnSinceReady, case .loopback(let s, _) = phase else { return }
         openWhenDrawn = false
         switch opener.open(s.url) {
-        case .success(let cmd): phase = .loopback(s, opened: "Opened with \(cmd); if no browser appeared, open the address yourself.")
-        case .failure(let e): phase = .loopback(s, opened: "Could not open a browser (\(e.description)); open the address yourself.")
+        case .success(let cmd):
+            phase = .loopback(s, opened: "Opened with \(cmd); if no browser appeared, open the address yourself.")
+        case .failure(let e):
+            phase = .loopback(s, opened: "Could not open a browser (\(e.description)); open the address yourself.")
         }
     }
 
@@ -152,11 +161,12 @@ public final class SSOScreen: Screen {
         s.text(row, left, reason + " Tab: another way.", width: width, .dim); row += 2
         switch phase {
         case .starting:
-            s.text(row, left, "Contacting \(app.authConfig.oidc?.issuer ?? "the provider")…", width: width)
+            s.text(row, left, "Contacting \(app.capabilities.sso?.issuer ?? "the provider")…", width: width)
         case .device(let g) where showQR:
             drawQR(s, area, row, g)
         case .device(let g):
-            s.text(row, left, "Open this address on any device (phone, laptop) and approve (Q: as a QR code):", width: width); row += 1
+            s.text(row, left, "Open this address on any device (phone, laptop) and approve (Q: as a QR code):", width: width);
+            row += 1
             row = Address.draw(s, row, left + 2, width - 2, g.url)
             if g.verificationURIComplete != nil {
                 s.text(row, left, "or open \(g.verificationURI) and type the code:", width: width, .dim)
@@ -166,8 +176,9 @@ public final class SSOScreen: Screen {
             row += 1
             let secs = Int(g.expiresAt.timeIntervalSinceNow.rounded(.up))
             if secs > 0 {
-                s.text(row, area.left + 2, String(format: "Code expires in %d:%02d · waiting for approval", secs / 60, secs % 60),
-                       width: width, .warning)
+                s.text(
+                    row, area.left + 2, String(format: "Code expires in %d:%02d · waiting for approval", secs / 60, secs % 60),
+                    width: width, .warning)
             } else {
                 s.text(row, area.left + 2, "The code has expired: press r for a new one.", width: width, .error)
             }
@@ -178,13 +189,16 @@ public final class SSOScreen: Screen {
             row += 1
             if let opened { s.text(row, left, opened, width: width, .dim); row += 1 }
             let remaining = Int(loopbackTimeout - Date().timeIntervalSince(startedAt))
-            s.text(row, left, "Waiting for the browser at \(sign.redirectURI) (\(max(0, remaining)) s left)…", width: width, .warning)
+            s.text(
+                row, left, "Waiting for the browser at \(sign.redirectURI) (\(max(0, remaining)) s left)…", width: width, .warning
+            )
             if let notice { s.text(row + 2, left, notice, width: width, .ok) }
         case .paste(let sign):
             s.text(row, left, "Open this address in any browser and sign in:", width: width); row += 1
             row = Address.draw(s, row, left + 2, width - 2, sign.url)
             row += 1
-            s.text(row, left, "The browser then lands on a page that does not load (\(sign.redirectURI)?…).", width: width, .dim); row += 1
+            s.text(row, left, "The browser then lands on a page that does not load (\(sign.redirectURI)?…).", width: width, .dim);
+            row += 1
             s.text(row, left, "Copy that page's whole address, paste it here and press Enter:", width: width); row += 2
             row = paste.draw(s, top: row, left: left, width: width, labelWidth: 9, boxWidth: width - 10)
             if let e = pasteError { s.text(row + 1, left, e, width: width, .error) }
@@ -206,8 +220,9 @@ public final class SSOScreen: Screen {
         let lines = qr.halfBlockLines(quiet: 2)
         let qrWidth = lines.first?.count ?? 0
         guard top + lines.count <= area.bottom, qrWidth + 4 <= area.width else {
-            s.text(top, left, "The terminal is too small for the QR code (it needs \(qrWidth + 4)×\(lines.count + 5)); Q goes back.",
-                   width: width, .warning)
+            s.text(
+                top, left, "The terminal is too small for the QR code (it needs \(qrWidth + 4)×\(lines.count + 5)); Q goes back.",
+                width: width, .warning)
             return
         }
         Address.drawQR(s, top, left, lines)
@@ -218,8 +233,9 @@ public final class SSOScreen: Screen {
             s.text(top + 2, textLeft, "and approve the code:", width: w)
             _ = drawBigCode(s, top + 4, textLeft, g.userCode)
             let secs = Int(g.expiresAt.timeIntervalSinceNow.rounded(.up))
-            s.text(top + 8, textLeft, secs > 0 ? String(format: "Expires in %d:%02d", secs / 60, secs % 60) : "Expired: press r",
-                   width: w, secs > 0 ? .warning : .error)
+            s.text(
+                top + 8, textLeft, secs > 0 ? String(format: "Expires in %d:%02d", secs / 60, secs % 60) : "Expired: press r",
+                width: w, secs > 0 ? .warning : .error)
             s.text(top + 10, textLeft, "Q: back to the address", width: w, .dim)
         }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BookClient
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -23,7 +24,7 @@ extension BooktuiCommand {
             let outcome: Result<([Book], Bool), APIError> = try blocking {
                 do {
                     let books = try await client.allBooks { done, total in progress.show(done, of: total, unit: "books") }
-                    return .success((books, await client.hasExtensions ?? false))
+                    return .success((books, client.capabilities.current.extended))
                 } catch let e as APIError { return .failure(e) }
             }
             progress.finish()

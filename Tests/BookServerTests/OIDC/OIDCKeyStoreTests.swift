@@ -1,7 +1,9 @@
+import BookModel
 import Foundation
 import JWTKit
 import Logging
 import Testing
+
 @testable import BookServer
 
 /// The key cache against a provider made of closures: what is fetched when, and what is refused.
@@ -19,26 +21,34 @@ import Testing
         init(jwks: String) { _jwks = jwks }
 
         func locked<T>(_ body: () throws -> T) rethrows -> T { lock.lock(); defer { lock.unlock() }; return try body() }
-        var jwks: String { get { locked { _jwks } } set { locked { _jwks = newValue } } }
-        var down: Bool { get { locked { _down } } set { locked { _down = newValue } } }
+        var jwks: String {
+            get { locked { _jwks } }
+            set { locked { _jwks = newValue } }
+        }
+        var down: Bool {
+            get { locked { _down } }
+            set { locked { _down = newValue } }
+        }
         var jwksFetches: Int { locked { _jwksFetches } }
         var now: Date { locked { _now } }
         func advance(_ seconds: TimeInterval) { locked { _now += seconds } }
 
         var effects: OIDCEffects {
-            OIDCEffects(fetch: { url in
-                // Give other requests a chance to run meanwhile, as a real network round trip would.
-                for _ in 0..<5 { await Task.yield() }
-                return try self.locked {
-                    if self._down { throw URLError(.cannotConnectToHost) }
-                    if url.hasSuffix("/.well-known/openid-configuration") {
-                        let doc = #"{"issuer": "\#(OIDCKeyStoreTests.issuer)", "jwks_uri": "\#(OIDCKeyStoreTests.issuer)/certs"}"#
-                        return .init(status: 200, body: Data(doc.utf8))
+            OIDCEffects(
+                fetch: { url in
+                    // Give other requests a chance to run meanwhile, as a real network round trip would.
+                    for _ in 0..<5 { await Task.yield() }
+                    return try self.locked {
+                        if self._down { throw URLError(.cannotConnectToHost) }
+                        if url.hasSuffix("/.well-known/openid-configuration") {
+                            let doc =
+                                #"{"issuer": "\#(OIDCKeyStoreTests.issuer)", "jwks_uri": "\#(OIDCKeyStoreTests.issuer)/certs"}"#
+                            return .init(status: 200, body: Data(doc.utf8))
+                        }
+                        self._jwksFetches += 1
+                        return .init(status: 200, body: Data(self._jwks.utf8))
                     }
-                    self._jwksFetches += 1
-                    return .init(status: 200, body: Data(self._jwks.utf8))
-                }
-            }, now: { self.now })
+                }, now: { self.now })
         }
     }
 
@@ -54,12 +64,14 @@ import Testing
 
         var jwk: String {
             let p = key.parameters!
-            return #"{"kty": "EC", "crv": "P-256", "x": "\#(p.x)", "y": "\#(p.y)", "kid": "\#(kid)", "alg": "ES256", "use": "sig"}"#
+            return
+                #"{"kty": "EC", "crv": "P-256", "x": "\#(p.x)", "y": "\#(p.y)", "kid": "\#(kid)", "alg": "ES256", "use": "sig"}"#
         }
 
         func token(sub: String = "s-1", kid: String? = nil) async throws -> String {
-            try await keys.sign(AccessTokenClaims(iss: OIDCKeyStoreTests.issuer, sub: sub),
-                                kid: JWKIdentifier(string: kid ?? self.kid))
+            try await keys.sign(
+                AccessTokenClaims(iss: OIDCKeyStoreTests.issuer, sub: sub),
+                kid: JWKIdentifier(string: kid ?? self.kid))
         }
     }
 
@@ -70,8 +82,9 @@ import Testing
     }
 
     func store(_ provider: FakeProvider) -> OIDCKeyStore {
-        OIDCKeyStore(issuer: Self.issuer, internalURL: nil, refetchInterval: 10, effects: provider.effects,
-                     logger: Logger(label: "test"))
+        OIDCKeyStore(
+            issuer: Self.issuer, internalURL: nil, refetchInterval: 10, effects: provider.effects,
+            logger: Logger(label: "test"))
     }
 
     @Test func verifiesWithCachedKeysAndRefetchesOnceForAnUnknownKid() async throws {
@@ -160,7 +173,7 @@ import Testing
         await hmac.add(hmac: HMACKey(from: a.jwk), digestAlgorithm: .sha256, kid: "a")
         let hs256 = try await hmac.sign(AccessTokenClaims(iss: Self.issuer, sub: "x"), kid: "a")
         let parts = try await a.token().split(separator: ".")
-        let none = Data(#"{"alg":"none","kid":"a"}"#.utf8).base64URLEncodedString() + "." + parts[1] + "."
+        let none = Base64URL.encode(Data(#"{"alg":"none","kid":"a"}"#.utf8)) + "." + parts[1] + "."
 
         // exercise, validate
         await #expect(throws: OIDCRejection("Token algorithm is not accepted")) {
@@ -174,7 +187,7 @@ import Testing
         }
         #expect(provider.jwksFetches == 0)
         // A key used with another algorithm than its own: refused.
-        let rs = Data(#"{"alg":"RS256","kid":"a"}"#.utf8).base64URLEncodedString() + "." + parts[1] + "." + parts[2]
+        let rs = Base64URL.encode(Data(#"{"alg":"RS256","kid":"a"}"#.utf8)) + "." + parts[1] + "." + parts[2]
         await #expect(throws: OIDCRejection("Token algorithm does not match its key")) {
             try await keys.verify(String(rs), as: AccessTokenClaims.self)
         }

@@ -1,10 +1,11 @@
+import BookModel
 import Fluent
 import Vapor
 
 /// What the account routes share: issuing and blacklisting tokens, and the mails they send.
 enum LocalAccounts {
     /// A new refresh and access token for the user, both of `family` (a new one at login).
-    static func issuePair(for user: User, family: String? = nil, _ req: Request) async throws -> TokenController.TokenPair {
+    static func issuePair(for user: User, family: String? = nil, _ req: Request) async throws -> TokenPairDTO {
         let tokens = req.application.localTokens
         let userID = try user.requireID()
         var refresh = tokens.make(.refresh, userID: userID, key: user.tokenKey)
@@ -117,7 +118,8 @@ enum LocalAccounts {
     static func queueResetMail(for user: User, app: Application, db: any Database) async throws {
         try await queueLinkMail(
             .reset, path: "reset", for: user, subject: "Reset your Books password",
-            intro: "Someone (hopefully you) asked to reset the password of your Books account.\nOpen this link to choose a new password:",
+            intro:
+                "Someone (hopefully you) asked to reset the password of your Books account.\nOpen this link to choose a new password:",
             outro: "If you did not ask for this, ignore this message; your password stays as it is.", app: app, db: db)
     }
 
@@ -126,7 +128,8 @@ enum LocalAccounts {
         try await queueLinkMail(
             .emailChange, path: "confirm-email", for: user, to: user.pendingEmail,
             subject: "Confirm your new Books e-mail address",
-            intro: "Someone (hopefully you) asked to use this address for the Books account \(user.username).\nOpen this link to confirm it:",
+            intro:
+                "Someone (hopefully you) asked to use this address for the Books account \(user.username).\nOpen this link to confirm it:",
             outro: "If you did not ask for this, ignore this message; the account keeps its address.", app: app, db: db)
     }
 
@@ -135,13 +138,13 @@ enum LocalAccounts {
         try await app.mailer.queue(
             to: user.email, subject: "Your Books e-mail address is being changed",
             body: """
-            Hello \(user.username),
+                Hello \(user.username),
 
-            Someone signed in to your Books account asked to change its e-mail address to \(user.pendingEmail ?? "")
-            (with your password). The change takes effect once it is confirmed from that address.
+                Someone signed in to your Books account asked to change its e-mail address to \(user.pendingEmail ?? "")
+                (with your password). The change takes effect once it is confirmed from that address.
 
-            If this was not you, change your password now, and sign out everywhere.
-            """, on: db)
+                If this was not you, change your password now, and sign out everywhere.
+                """, on: db)
     }
 
     /// To the owner of an address someone tried to register again; registration answers as if it
@@ -150,20 +153,22 @@ enum LocalAccounts {
         try await app.mailer.queue(
             to: user.email, subject: "Your Books account already exists",
             body: """
-            Hello \(user.username),
+                Hello \(user.username),
 
-            Someone (hopefully you) tried to create a new Books account with this address, which
-            already has one: yours, with the username \(user.username).
+                Someone (hopefully you) tried to create a new Books account with this address, which
+                already has one: yours, with the username \(user.username).
 
-            If that was you, sign in, or ask for a password reset if you have forgotten the password.
-            If not, ignore this message; nothing has changed.
-            """, on: db)
+                If that was you, sign in, or ask for a password reset if you have forgotten the password.
+                If not, ignore this message; nothing has changed.
+                """, on: db)
     }
 
     /// Mail work after the answer is sent: known and unknown addresses take the same time, and
     /// a failure is logged instead of telling the caller anything.
-    static func inBackground(_ req: Request, _ what: String,
-                             _ work: @escaping @Sendable (Application, any Database) async throws -> Void) {
+    static func inBackground(
+        _ req: Request, _ what: String,
+        _ work: @escaping @Sendable (Application, any Database) async throws -> Void
+    ) {
         let app = req.application
         Task {
             do { try await work(app, app.db) } catch { app.logger.error("\(what): \(String(describing: error))") }
@@ -181,15 +186,15 @@ enum LocalAccounts {
         try await app.mailer.queue(
             to: recipient ?? user.email, subject: subject,
             body: """
-            Hello \(user.username),
+                Hello \(user.username),
 
-            \(intro)
+                \(intro)
 
-            \(link)
+                \(link)
 
-            In booktui you can paste the link instead (useful over SSH).
+                In booktui you can paste the link instead (useful over SSH).
 
-            \(outro)
-            """, on: db)
+                \(outro)
+                """, on: db)
     }
 }

@@ -1,7 +1,7 @@
 /// The commonest passwords, refused at registration and on change (Django keeps a longer list;
 /// these are the ones guessers try first).
-enum CommonPasswords {
-    static let set: Set<String> = [
+public enum CommonPasswords {
+    public static let set: Set<String> = [
         "0000",
         "000000",
         "1111",

@@ -1,5 +1,6 @@
 import Testing
-@testable import BookServer
+
+@testable import BookModel
 
 @Suite struct PasswordRulesTests {
     @Test func aGoodPasswordPasses() {
@@ -11,12 +12,22 @@ import Testing
         #expect(PasswordRules.problems("password") == ["This password is too common."])
         #expect(PasswordRules.problems("73914682") == ["This password is entirely numeric."])
         #expect(PasswordRules.problems("margaret1", username: "margaret") == ["The password is too similar to the username."])
-        #expect(PasswordRules.problems("hoppergrace1", email: "gracehopper@example.org") == ["The password is too similar to the email address."])
+        #expect(
+            PasswordRules.problems("hoppergrace1", email: "gracehopper@example.org") == [
+                "The password is too similar to the email address."
+            ])
     }
 
     @Test func quickRatioMatchesPython() {
         // difflib.SequenceMatcher(None, "abcd", "bcde").quick_ratio() == 0.75
         #expect(PasswordRules.quickRatio("abcd", "bcde") == 0.75)
         #expect(PasswordRules.quickRatio("", "") == 1)
+    }
+
+    @Test func passwordsOver72BytesAreRefusedAlone() {
+        #expect(PasswordRules.problems(String(repeating: "é", count: 37)) == [PasswordRules.overlong])
+        #expect(PasswordRules.problems(String(repeating: "x", count: 100_000)) == [PasswordRules.overlong])
+        #expect(
+            !PasswordRules.problems("a-Fine-password-72-" + String(repeating: "z", count: 53)).contains(PasswordRules.overlong))
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Password checks in the spirit of Django's default validators: minimum length, common passwords,
 /// all-numeric, and similarity to the user's own attributes.
 public enum PasswordRules {
@@ -5,16 +7,14 @@ public enum PasswordRules {
     public static let maximumSimilarity = 0.7
     /// bcrypt reads only the first 72 bytes; a longer password would log in with any tail.
     public static let maximumBytes = 72
-    public static let overlong = "Ensure this password has no more than \(maximumBytes) bytes (UTF-8). bcrypt ignores everything after byte \(maximumBytes), so longer passwords are refused."
-
-    /// Refuses a password over `maximumBytes` before any hashing (login, password checks).
-    public static func refuseOverlong(_ password: String, field: String) throws {
-        if password.utf8.count > maximumBytes { throw FieldErrors(field, overlong) }
-    }
+    public static let overlong =
+        "Ensure this password has no more than \(maximumBytes) bytes (UTF-8). bcrypt ignores everything after byte \(maximumBytes), so longer passwords are refused."
 
     /// Every problem with `password`, in the words users of Django sites know.
-    public static func problems(_ password: String, username: String = "", email: String = "",
-                                firstName: String = "", lastName: String = "") -> [String] {
+    public static func problems(
+        _ password: String, username: String = "", email: String = "",
+        firstName: String = "", lastName: String = ""
+    ) -> [String] {
         // Checked first and alone: the similarity checks below are not meant for 100 KB of text.
         if password.utf8.count > maximumBytes { return [overlong] }
         var problems: [String] = []
@@ -63,5 +63,3 @@ public enum PasswordRules {
         return total == 0 ? 1 : 2 * Double(matches) / Double(total)
     }
 }
-
-import Foundation
