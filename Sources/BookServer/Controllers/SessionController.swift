@@ -35,38 +35,17 @@ struct SessionController {
         return .resetContent
     }
 
-    struct AuthConfig: Content {
-        struct OIDC: Content {
-            var issuer: String
-            /// What sign-in screens call the provider (`OIDC_PROVIDER_NAME`).
-            var provider_name: String
-            var client_id: String
-            var scopes: [String]
-            var device_authorization: Bool
-        }
-        var local: Bool
-        var registration: Bool
-        var oidc: OIDC?
-        /// `GET /api/lookup/isbn/<isbn>/` answers: at least one source is configured.
-        var isbn_lookup: Bool
-
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(local, forKey: .local)
-            try c.encode(registration, forKey: .registration)
-            try c.encode(oidc, forKey: .oidc)
-            try c.encode(isbn_lookup, forKey: .isbn_lookup)
-        }
-    }
-
     /// How to sign in here; `oidc` is null without `OIDC_ISSUER`, so a client needs only our address.
-    @Sendable func authConfig(req: Request) async throws -> AuthConfig {
+    @Sendable func authConfig(req: Request) async throws -> AuthConfigDTO {
         let lookup = req.application.isbnLookup != nil
         guard let oidc = req.application.oidc else {
-            return AuthConfig(local: true, registration: true, oidc: nil, isbn_lookup: lookup)
+            return AuthConfigDTO(local: true, registration: true, oidc: nil, isbn_lookup: lookup)
         }
-        return AuthConfig(local: true, registration: true, oidc: .init(
-            issuer: oidc.config.issuer, provider_name: oidc.config.providerName, client_id: oidc.config.clientID, scopes: oidc.config.scopes,
-            device_authorization: await oidc.deviceAuthorizationSupported()), isbn_lookup: lookup)
+        return AuthConfigDTO(
+            local: true, registration: true,
+            oidc: .init(
+                issuer: oidc.config.issuer, provider_name: oidc.config.providerName, client_id: oidc.config.clientID,
+                scopes: oidc.config.scopes,
+                device_authorization: await oidc.deviceAuthorizationSupported()), isbn_lookup: lookup)
     }
 }

@@ -6,23 +6,25 @@ public struct LookupDraft: Content, Equatable, Sendable {
     /// ISBN-13, always the one asked for.
     public var isbn: String
     public var title: String
-    public var subtitle: String?
+    @NullEncodable public var subtitle: String?
     public var authors: [String]
     /// The authors as one string, as our `author` field takes them.
     public var author: String
-    public var publisher: String?
-    public var published_year: Int?
-    public var pages: Int?
+    @NullEncodable public var publisher: String?
+    @NullEncodable public var published_year: Int?
+    @NullEncodable public var pages: Int?
     /// MARC language code (`eng`, `rus`) or what the source gives.
-    public var language: String?
-    public var edition: String?
+    @NullEncodable public var language: String?
+    @NullEncodable public var edition: String?
     public var subjects: [String]
     /// Which configured source answered: `openlibrary`, `z3950:HOST:PORT/DB`, `sru:URL`.
     public var source: String
 
-    public init(isbn: String, title: String, subtitle: String? = nil, authors: [String], publisher: String? = nil,
-                publishedYear: Int? = nil, pages: Int? = nil, language: String? = nil, edition: String? = nil,
-                subjects: [String] = [], source: String) {
+    public init(
+        isbn: String, title: String, subtitle: String? = nil, authors: [String], publisher: String? = nil,
+        publishedYear: Int? = nil, pages: Int? = nil, language: String? = nil, edition: String? = nil,
+        subjects: [String] = [], source: String
+    ) {
         self.isbn = isbn
         self.title = title
         self.subtitle = subtitle
@@ -37,22 +39,6 @@ public struct LookupDraft: Content, Equatable, Sendable {
         self.source = source
     }
 
-    // Absent values are null, not missing, so every client sees the same keys.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(isbn, forKey: .isbn)
-        try c.encode(title, forKey: .title)
-        try c.encode(subtitle, forKey: .subtitle)
-        try c.encode(authors, forKey: .authors)
-        try c.encode(author, forKey: .author)
-        try c.encode(publisher, forKey: .publisher)
-        try c.encode(published_year, forKey: .published_year)
-        try c.encode(pages, forKey: .pages)
-        try c.encode(language, forKey: .language)
-        try c.encode(edition, forKey: .edition)
-        try c.encode(subjects, forKey: .subjects)
-        try c.encode(source, forKey: .source)
-    }
 }
 
 /// Small text clean-ups shared by the sources.
@@ -76,8 +62,11 @@ enum DraftText {
         guard ControlCharacters.firstForbidden(in: raw) != nil else { return raw }
         var out = String.UnicodeScalarView()
         for scalar in raw.unicodeScalars {
-            if scalar == "\t" || scalar == "\n" || scalar == "\r" { out.append(" ") }
-            else if !ControlCharacters.isForbidden(scalar) { out.append(scalar) }
+            if scalar == "\t" || scalar == "\n" || scalar == "\r" {
+                out.append(" ")
+            } else if !ControlCharacters.isForbidden(scalar) {
+                out.append(scalar)
+            }
         }
         return String(out)
     }

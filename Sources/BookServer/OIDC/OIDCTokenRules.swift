@@ -20,11 +20,13 @@ public enum OIDCTokenRules {
     /// `audiences` (the API's `OIDC_AUDIENCE` and the client's `OIDC_CLIENT_ID`), named in `aud`, as
     /// `azp` or as `client_id` (RFC 9068): Keycloak puts the API in `aud`; others name only the
     /// client, in one of the three (glewlwyd in `client_id`, its `aud` being the scopes).
-    public static func checkAccess(_ c: AccessTokenClaims, issuer: String, audiences: Set<String>, now: Date) throws(OIDCRejection) {
+    public static func checkAccess(_ c: AccessTokenClaims, issuer: String, audiences: Set<String>, now: Date)
+        throws(OIDCRejection)
+    {
         let t = now.timeIntervalSince1970
         guard c.iss == issuer else { throw OIDCRejection("Token issuer is not accepted") }
         guard let sub = c.sub, !sub.isEmpty else { throw OIDCRejection("Token has no subject") }
-        let named = (c.aud?.values ?? []) + [c.azp, c.client_id].compactMap { $0 }
+        let named = (c.aud?.value ?? []) + [c.azp, c.client_id].compactMap { $0 }
         guard !audiences.isDisjoint(with: named) else {
             throw OIDCRejection("Token audience is not accepted")
         }
@@ -36,10 +38,12 @@ public enum OIDCTokenRules {
     /// Checks a back-channel logout token as §2.6 of the spec asks, except the signature. The
     /// audience may be any of `audiences`: Keycloak addresses it to the client of the session
     /// (`booktui`), not to the API.
-    public static func checkLogout(_ c: LogoutTokenClaims, issuer: String, audiences: Set<String>, now: Date) throws(OIDCRejection) {
+    public static func checkLogout(_ c: LogoutTokenClaims, issuer: String, audiences: Set<String>, now: Date)
+        throws(OIDCRejection)
+    {
         let t = now.timeIntervalSince1970
         guard c.iss == issuer else { throw OIDCRejection("issuer is not accepted") }
-        guard let aud = c.aud?.values, !audiences.isDisjoint(with: aud) else {
+        guard let aud = c.aud?.value, !audiences.isDisjoint(with: aud) else {
             throw OIDCRejection("audience is not accepted")
         }
         guard let iat = c.iat else { throw OIDCRejection("iat is missing") }

@@ -1,34 +1,14 @@
 import Foundation
 import JWTKit
 
-/// `aud`, which is a string or an array of strings (RFC 7519 §4.1.3).
-public struct Audience: Codable, Sendable, Equatable {
-    public var values: [String]
-
-    public init(_ values: [String]) { self.values = values }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let one = try? container.decode(String.self) {
-            values = [one]
-        } else {
-            values = try container.decode([String].self)
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try values.count == 1 ? container.encode(values[0]) : container.encode(values)
-    }
-}
-
 /// The claims of a provider's access token that the server reads. Time and audience are checked by
 /// `OIDCTokenRules` against an injected clock, not in `verify(using:)`, so tests control time.
 /// `raw` holds every claim, so roles can be read at whatever path the provider puts them.
 public struct AccessTokenClaims: JWTPayload, Equatable {
     public var iss: String?
     public var sub: String?
-    public var aud: Audience?
+    /// `aud`: one string or an array of them (RFC 7519 §4.1.3), as JWTKit reads it.
+    public var aud: AudienceClaim?
     public var azp: String?
     /// The client the token was issued to, as RFC 9068 names it (glewlwyd puts it only here).
     public var client_id: String?
@@ -52,8 +32,10 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
         case given_name, family_name
     }
 
-    public init(iss: String? = nil, sub: String? = nil, aud: Audience? = nil, azp: String? = nil,
-                exp: Double? = nil, nbf: Double? = nil, iat: Double? = nil) {
+    public init(
+        iss: String? = nil, sub: String? = nil, aud: AudienceClaim? = nil, azp: String? = nil,
+        exp: Double? = nil, nbf: Double? = nil, iat: Double? = nil
+    ) {
         self.iss = iss
         self.sub = sub
         self.aud = aud
@@ -67,7 +49,7 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         iss = try c.decodeIfPresent(String.self, forKey: .iss)
         sub = try c.decodeIfPresent(String.self, forKey: .sub)
-        aud = try c.decodeIfPresent(Audience.self, forKey: .aud)
+        aud = try c.decodeIfPresent(AudienceClaim.self, forKey: .aud)
         azp = try c.decodeIfPresent(String.self, forKey: .azp)
         client_id = try c.decodeIfPresent(String.self, forKey: .client_id)
         exp = try c.decodeIfPresent(Double.self, forKey: .exp)
@@ -117,7 +99,8 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
 public struct LogoutTokenClaims: JWTPayload, Equatable {
     public var iss: String?
     public var sub: String?
-    public var aud: Audience?
+    /// `aud`: one string or an array of them (RFC 7519 §4.1.3), as JWTKit reads it.
+    public var aud: AudienceClaim?
     public var iat: Double?
     public var exp: Double?
     public var jti: String?
@@ -138,8 +121,10 @@ public struct LogoutTokenClaims: JWTPayload, Equatable {
         }
     }
 
-    public init(iss: String? = nil, sub: String? = nil, aud: Audience? = nil, iat: Double? = nil,
-                sid: String? = nil, events: [String: EmptyObject]? = nil) {
+    public init(
+        iss: String? = nil, sub: String? = nil, aud: AudienceClaim? = nil, iat: Double? = nil,
+        sid: String? = nil, events: [String: EmptyObject]? = nil
+    ) {
         self.iss = iss
         self.sub = sub
         self.aud = aud

@@ -1,5 +1,7 @@
 import Foundation
+import JWTKit
 import Testing
+
 @testable import BookServer
 
 @Suite struct OIDCTokenRulesTests {
@@ -7,8 +9,9 @@ import Testing
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
     func access(_ change: (inout AccessTokenClaims) -> Void = { _ in }) -> AccessTokenClaims {
-        var c = AccessTokenClaims(iss: issuer, sub: "s-1", aud: Audience(["book-server", "account"]), azp: "booktui",
-                                  exp: now.timeIntervalSince1970 + 300, iat: now.timeIntervalSince1970)
+        var c = AccessTokenClaims(
+            iss: issuer, sub: "s-1", aud: AudienceClaim(value: ["book-server", "account"]), azp: "booktui",
+            exp: now.timeIntervalSince1970 + 300, iat: now.timeIntervalSince1970)
         change(&c)
         return c
     }
@@ -23,12 +26,28 @@ import Testing
     @Test func aGoodAccessTokenPasses() {
         #expect(reason(access()) == nil)
         // `azp` alone names the audience too.
-        #expect(reason(access { $0.aud = Audience(["account"]); $0.azp = "book-server" }) == nil)
+        #expect(
+            reason(
+                access {
+                    $0.aud = AudienceClaim(value: ["account"]); $0.azp = "book-server"
+                }) == nil)
         // The client id in `aud` (glewlwyd) or as `azp` with no `aud` at all.
-        #expect(reason(access { $0.aud = Audience(["booktui"]); $0.azp = nil }) == nil)
-        #expect(reason(access { $0.aud = nil; $0.azp = "booktui" }) == nil)
+        #expect(
+            reason(
+                access {
+                    $0.aud = AudienceClaim(value: ["booktui"]); $0.azp = nil
+                }) == nil)
+        #expect(
+            reason(
+                access {
+                    $0.aud = nil; $0.azp = "booktui"
+                }) == nil)
         // glewlwyd: `aud` is the scope list, the client is in `client_id`.
-        #expect(reason(access { $0.aud = Audience(["openid profile email"]); $0.azp = nil; $0.client_id = "booktui" }) == nil)
+        #expect(
+            reason(
+                access {
+                    $0.aud = AudienceClaim(value: ["openid profile email"]); $0.azp = nil; $0.client_id = "booktui"
+                }) == nil)
         // Within the leeway.
         #expect(reason(access { $0.exp = now.timeIntervalSince1970 - 5 }) == nil)
     }
@@ -44,27 +63,36 @@ import Testing
         ("not yet valid", "Token is not valid yet"),
     ])
     func badAccessTokensAreRefused(_ name: String, _ expected: String) {
-        let claims: AccessTokenClaims = switch name {
-        case "foreign issuer": access { $0.iss = "https://evil.example.org/realms/books" }
-        case "issuer with a slash": access { $0.iss = issuer + "/" }
-        case "no subject": access { $0.sub = nil }
-        case "wrong audience": access { $0.aud = Audience(["other"]); $0.azp = "other"; $0.client_id = "other" }
-        case "no audience": access { $0.aud = nil; $0.azp = nil }
-        case "no expiry": access { $0.exp = nil }
-        case "expired": access { $0.exp = now.timeIntervalSince1970 - 120 }
-        default: access { $0.nbf = now.timeIntervalSince1970 + 3600 }
-        }
+        let claims: AccessTokenClaims =
+            switch name {
+            case "foreign issuer": access { $0.iss = "https://evil.example.org/realms/books" }
+            case "issuer with a slash": access { $0.iss = issuer + "/" }
+            case "no subject": access { $0.sub = nil }
+            case "wrong audience":
+                access {
+                    $0.aud = AudienceClaim(value: ["other"]); $0.azp = "other"; $0.client_id = "other"
+                }
+            case "no audience":
+                access {
+                    $0.aud = nil; $0.azp = nil
+                }
+            case "no expiry": access { $0.exp = nil }
+            case "expired": access { $0.exp = now.timeIntervalSince1970 - 120 }
+            default: access { $0.nbf = now.timeIntervalSince1970 + 3600 }
+            }
         #expect(reason(claims) == expected)
     }
 
     @Test func rolesAreReadAtTheConfiguredPaths() throws {
-        let json = #"{"sub": "s-1", "realm_access": {"roles": ["offline_access", "admin"]},"#
+        let json =
+            #"{"sub": "s-1", "realm_access": {"roles": ["offline_access", "admin"]},"#
             + #""resource_access": {"book-server": {"roles": ["librarian"]}, "other": {"roles": ["boss"]}},"#
             + #""roles": "reader editor", "groups": ["staff"], "n": 3}"#
         let c = try JSONDecoder().decode(AccessTokenClaims.self, from: Data(json.utf8))
         #expect(c.sub == "s-1")
-        #expect(c.roles(paths: ["realm_access.roles", "resource_access.book-server.roles"])
-            == ["offline_access", "admin", "librarian"])
+        #expect(
+            c.roles(paths: ["realm_access.roles", "resource_access.book-server.roles"])
+                == ["offline_access", "admin", "librarian"])
         #expect(c.roles(paths: ["realm_access.roles", "resource_access.nobody.roles"]) == ["offline_access", "admin"])
         #expect(c.roles(paths: ["roles"]) == ["reader", "editor"])
         #expect(c.roles(paths: ["groups", "n", "missing.deeper", "roles.x"]) == ["staff"])
@@ -74,8 +102,10 @@ import Testing
         var c = access()
         #expect(c.lacksProfile)
         c.email = "ann@example.org"
-        c.fillProfile(from: ["sub": .string("s-1"), "email": .string("other@example.org"),
-                             "preferred_username": .string("ann"), "given_name": .string("Ann")])
+        c.fillProfile(from: [
+            "sub": .string("s-1"), "email": .string("other@example.org"),
+            "preferred_username": .string("ann"), "given_name": .string("Ann"),
+        ])
         #expect(c.email == "ann@example.org" && c.preferred_username == "ann" && c.given_name == "Ann")
         c.fillProfile(from: ["sub": .string("s-2"), "family_name": .string("Evil")])
         #expect(c.family_name == nil && !c.lacksProfile)
@@ -85,8 +115,9 @@ import Testing
     }
 
     func logout(_ change: (inout LogoutTokenClaims) -> Void = { _ in }) -> LogoutTokenClaims {
-        var c = LogoutTokenClaims(iss: issuer, sub: "s-1", aud: Audience(["booktui"]), iat: now.timeIntervalSince1970,
-                                  sid: "sid-1", events: [OIDCTokenRules.backchannelLogoutEvent: .init()])
+        var c = LogoutTokenClaims(
+            iss: issuer, sub: "s-1", aud: AudienceClaim(value: ["booktui"]), iat: now.timeIntervalSince1970,
+            sid: "sid-1", events: [OIDCTokenRules.backchannelLogoutEvent: .init()])
         change(&c)
         return c
     }
@@ -102,11 +133,15 @@ import Testing
         #expect(logoutReason(logout()) == nil)
         #expect(logoutReason(logout { $0.sid = nil }) == nil)
         #expect(logoutReason(logout { $0.sub = nil }) == nil)
-        #expect(logoutReason(logout { $0.sid = nil; $0.sub = nil }) == "neither sid nor sub")
+        #expect(
+            logoutReason(
+                logout {
+                    $0.sid = nil; $0.sub = nil
+                }) == "neither sid nor sub")
         #expect(logoutReason(logout { $0.nonce = "n" }) == "a logout token must not carry a nonce")
         #expect(logoutReason(logout { $0.events = [:] }) == "not a back-channel logout event")
         #expect(logoutReason(logout { $0.events = nil }) == "not a back-channel logout event")
-        #expect(logoutReason(logout { $0.aud = Audience(["other"]) }) == "audience is not accepted")
+        #expect(logoutReason(logout { $0.aud = AudienceClaim(value: ["other"]) }) == "audience is not accepted")
         #expect(logoutReason(logout { $0.iss = "https://evil.example.org" }) == "issuer is not accepted")
         #expect(logoutReason(logout { $0.iat = nil }) == "iat is missing")
         #expect(logoutReason(logout { $0.iat = now.timeIntervalSince1970 - 3600 }) == "iat is out of range")
@@ -126,7 +161,8 @@ import Testing
         let sibling = DiscoveryDocument(issuer: issuer, jwks_uri: issuer + "2/certs")
         #expect(sibling.rewritten(issuer: issuer, internalURL: "http://kc/realms/books").jwks_uri == issuer + "2/certs")
         #expect(DiscoveryDocument.url(issuer: issuer, internalURL: nil) == issuer + "/.well-known/openid-configuration")
-        #expect(DiscoveryDocument.url(issuer: issuer, internalURL: "http://kc/realms/books/")
+        #expect(
+            DiscoveryDocument.url(issuer: issuer, internalURL: "http://kc/realms/books/")
                 == "http://kc/realms/books/.well-known/openid-configuration")
     }
 
