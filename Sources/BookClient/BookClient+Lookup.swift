@@ -17,9 +17,11 @@ public struct LookupDraft: Decodable, Sendable, Equatable {
     /// Which source answered: `openlibrary`, `z3950:HOST:PORT/DB` or `sru:URL`.
     public var source: String
 
-    public init(isbn: String, title: String? = nil, subtitle: String? = nil, authors: [String]? = nil,
-                author: String? = nil, publisher: String? = nil, publishedYear: Int? = nil, pages: Int? = nil,
-                language: String? = nil, edition: String? = nil, subjects: [String]? = nil, source: String) {
+    public init(
+        isbn: String, title: String? = nil, subtitle: String? = nil, authors: [String]? = nil,
+        author: String? = nil, publisher: String? = nil, publishedYear: Int? = nil, pages: Int? = nil,
+        language: String? = nil, edition: String? = nil, subjects: [String]? = nil, source: String
+    ) {
         self.isbn = isbn; self.title = title; self.subtitle = subtitle; self.authors = authors; self.author = author
         self.publisher = publisher; self.publishedYear = publishedYear; self.pages = pages
         self.language = language; self.edition = edition; self.subjects = subjects; self.source = source

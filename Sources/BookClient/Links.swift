@@ -11,8 +11,9 @@ public struct LinkToken: Sendable, Equatable {
     public static func parse(_ text: String, kind: String) -> LinkToken? {
         var s = text.trimmingCharacters(in: .whitespacesAndNewlines)
         s = s.trimmingCharacters(in: CharacterSet(charactersIn: "<>\"'"))
-        if let r = s.range(of: "/\(kind)/") { s = String(s[r.upperBound...]) }
-        else if let r = s.range(of: "://") {
+        if let r = s.range(of: "/\(kind)/") {
+            s = String(s[r.upperBound...])
+        } else if let r = s.range(of: "://") {
             // A link of another kind: take the last two path parts.
             s = String(s[r.upperBound...])
             let parts = s.split(separator: "/")

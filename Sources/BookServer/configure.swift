@@ -63,16 +63,18 @@ public func configure(_ app: Application) async throws {
     // services
     app.passwords.use(.bcrypt(cost: config.passwordHashCost))
     app.dummyPasswordHash = try app.password.hash(UUID().uuidString)
-    await app.usePasswordHasher(PasswordHasherPool(
-        hasher: app.password.sync, threads: config.passwordHashThreads, queue: config.passwordHashQueue))
+    await app.usePasswordHasher(
+        PasswordHasherPool(
+            hasher: app.password.sync, threads: config.passwordHashThreads, queue: config.passwordHashQueue))
     app.localTokens = await LocalTokens(
         secret: config.secretKey, accessLifetime: config.accessTokenLifetime, refreshLifetime: config.refreshTokenLifetime)
     app.oneTimeTokens = OneTimeTokens(secret: config.secretKey, lifetime: config.oneTimeTokenLifetime)
-    let transport: any MailTransport = if let smtp = config.smtp {
-        SMTPTransport(settings: smtp, caFile: smtp.caFile, group: app.eventLoopGroup)
-    } else {
-        FileMailbox(directory: config.mailDir)
-    }
+    let transport: any MailTransport =
+        if let smtp = config.smtp {
+            SMTPTransport(settings: smtp, caFile: smtp.caFile, group: app.eventLoopGroup)
+        } else {
+            FileMailbox(directory: config.mailDir)
+        }
     app.mailer = Mailer(transport: transport, from: config.mailFrom, logger: app.logger)
     if let lookup = config.lookup {
         await app.useISBNLookup(ISBNLookup(settings: lookup, logger: app.logger))

@@ -20,7 +20,8 @@ public enum PlainEmail {
 
     static func isValidLocalPart(_ local: Substring) -> Bool {
         guard !local.isEmpty, local.utf8.count <= 64, !local.hasPrefix("."), !local.hasSuffix("."),
-              !local.contains("..") else { return false }
+            !local.contains("..")
+        else { return false }
         return local.unicodeScalars.allSatisfy { s in
             isASCIIAlphanumeric(s) || s == "." || atext.contains(s)
         }
@@ -47,7 +48,7 @@ public enum PlainEmail {
     static func isIDNCharacter(_ s: Unicode.Scalar) -> Bool {
         switch s.properties.generalCategory {
         case .lowercaseLetter, .uppercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
-             .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber:
+            .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber:
             return true
         default:
             return false

@@ -1,2 +1,3 @@
 import BookServer
+
 await BookServerMain.run()

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import BookClient
 
 /// What booktui quotes from a provider's refusal of a sign-in request: its words, one line, no markup.

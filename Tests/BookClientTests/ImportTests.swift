@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import BookClient
 
 @Suite("RFC 4180 CSV")
@@ -52,28 +53,40 @@ struct ImportFileTests {
         let file = try ImportFile(text: text)
         #expect(file.format == .goodreads)
         #expect(file.rows.map(\.line) == [2, 4])
-        #expect(file.rows[0].draft == BookDraft(title: "Dune", author: "Frank Herbert", publishedYear: 2005,
-                                                isbn: "9780441013593", publisher: "Ace", pages: 604, notes: "Spice,\nflows"))
+        #expect(
+            file.rows[0].draft
+                == BookDraft(
+                    title: "Dune", author: "Frank Herbert", publishedYear: 2005,
+                    isbn: "9780441013593", publisher: "Ace", pages: 604, notes: "Spice,\nflows"))
         #expect(file.rows[1].draft.publishedYear == 1815 && file.rows[1].draft.isbn == nil)
-        #expect(file.refused == [
-            ImportRefusal(line: 5, reason: "title: missing"),
-            ImportRefusal(line: 6, reason: "isbn: ISBN check digit is wrong"),
-            ImportRefusal(line: 7, reason: "pages: between 1 and 100000"),
-        ])
+        #expect(
+            file.refused == [
+                ImportRefusal(line: 5, reason: "title: missing"),
+                ImportRefusal(line: 6, reason: "isbn: ISBN check digit is wrong"),
+                ImportRefusal(line: 7, reason: "pages: between 1 and 100000"),
+            ])
         #expect(file.total == 5)
     }
 
     @Test func librarythingAndCalibreFields() throws {
-        let lt = try ImportFile(text: "Title\tAuthor (Last, First)\tPublication\tDate\tISBN\nEmma\tAusten, Jane\tPenguin (2003), Paperback\t2003-01\t[0141439580]\n")
-        #expect(lt.rows.first?.draft == BookDraft(title: "Emma", author: "Jane Austen", publishedYear: 2003,
-                                                  isbn: "9780141439587", publisher: "Penguin"))
-        let calibre = try ImportFile(text: "authors,comments,isbn,pubdate,publisher,title\n\"A & B\",\"<p>x &amp; y</p>\",,1999-05-01T00:00:00+00:00,,T\n")
+        let lt = try ImportFile(
+            text:
+                "Title\tAuthor (Last, First)\tPublication\tDate\tISBN\nEmma\tAusten, Jane\tPenguin (2003), Paperback\t2003-01\t[0141439580]\n"
+        )
+        #expect(
+            lt.rows.first?.draft
+                == BookDraft(
+                    title: "Emma", author: "Jane Austen", publishedYear: 2003,
+                    isbn: "9780141439587", publisher: "Penguin"))
+        let calibre = try ImportFile(
+            text: "authors,comments,isbn,pubdate,publisher,title\n\"A & B\",\"<p>x &amp; y</p>\",,1999-05-01T00:00:00+00:00,,T\n")
         #expect(calibre.rows.first?.draft == BookDraft(title: "T", author: "A, B", publishedYear: 1999, notes: "x & y"))
     }
 
     @Test func ourJSONAndCSVExportsReadBack() throws {
-        let book = Book(id: 7, title: "Brontë, \"E\"", author: "小津", publishedYear: 1847, isAvailable: true,
-                        isbn: "9780141439556", publisher: "P", pages: 3, notes: "a\nb", createdAt: "2024-01-01T00:00:00Z")
+        let book = Book(
+            id: 7, title: "Brontë, \"E\"", author: "小津", publishedYear: 1847, isAvailable: true,
+            isbn: "9780141439556", publisher: "P", pages: 3, notes: "a\nb", createdAt: "2024-01-01T00:00:00Z")
         let csv = BookExport.csvHeader(extended: true) + BookExport.csvLine(book, extended: true)
         let json = String(decoding: try BookExport.json([book], extended: true), as: UTF8.self)
         for text in [csv, json] {
@@ -93,8 +106,10 @@ struct ImportFileTests {
 @Suite("Matching books already there")
 struct BookMatcherTests {
     @Test func byISBNElseTitleAuthorYearFolded() {
-        let m = BookMatcher([BookDraft(title: "Brontë", author: "Émily", publishedYear: 1847),
-                             BookDraft(title: "Dune", author: "Frank Herbert", publishedYear: 1965, isbn: "9780441013593")])
+        let m = BookMatcher([
+            BookDraft(title: "Brontë", author: "Émily", publishedYear: 1847),
+            BookDraft(title: "Dune", author: "Frank Herbert", publishedYear: 1965, isbn: "9780441013593"),
+        ])
         #expect(m.contains(BookDraft(title: "BRONTE", author: "emily", publishedYear: 1847)))
         #expect(!m.contains(BookDraft(title: "Bronte", author: "Emily", publishedYear: 1848)))
         #expect(m.contains(BookDraft(title: "Other", author: "X", publishedYear: 1, isbn: "0441013597")))

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import BookClient
 
 @Suite("Pasted activation and reset links")
@@ -9,7 +10,8 @@ struct LinkTokenTests {
     }
 
     @Test func linkWithSpacesQuotesAndNoTrailingSlash() {
-        #expect(LinkToken.parse("  <https://books.example/reset/Mg/abc-123>  ", kind: "reset")
+        #expect(
+            LinkToken.parse("  <https://books.example/reset/Mg/abc-123>  ", kind: "reset")
                 == LinkToken(uid: "Mg", token: "abc-123"))
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -20,7 +21,8 @@ final class LiveServer {
     static var binary: String {
         if let b = ProcessInfo.processInfo.environment["BOOK_SERVER_BIN"], !b.isEmpty { return b }
         // Tests/BookClientTests/LiveServer.swift → package root
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         return root.appendingPathComponent(".build/debug/book-server").path
     }
 
@@ -70,10 +72,15 @@ final class LiveServer {
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             if !process.isRunning {
-                throw Missing(description: "book-server exited: \((try? String(contentsOfFile: dir + "/server.log", encoding: .utf8)) ?? "")")
+                throw Missing(
+                    description:
+                        "book-server exited: \((try? String(contentsOfFile: dir + "/server.log", encoding: .utf8)) ?? "")")
             }
             if let (_, r) = try? await URLSession.shared.data(from: URL(string: url + "/healthz")!),
-               (r as? HTTPURLResponse)?.statusCode == 200 { return }
+                (r as? HTTPURLResponse)?.statusCode == 200
+            {
+                return
+            }
             try await Task.sleep(nanoseconds: 100_000_000)
         }
         stop()
@@ -96,10 +103,13 @@ final class LiveServer {
     func mailedLink(to address: String, kind: String) async throws -> String {
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
-            let files = (try? FileManager.default.contentsOfDirectory(atPath: dir + "/mail"))?.filter { $0.hasSuffix(".eml") }.sorted() ?? []
+            let files =
+                (try? FileManager.default.contentsOfDirectory(atPath: dir + "/mail"))?.filter { $0.hasSuffix(".eml") }.sorted()
+                ?? []
             for f in files.reversed() {
                 guard let text = try? String(contentsOfFile: dir + "/mail/" + f, encoding: .utf8),
-                      text.contains("To: \(address)") else { continue }
+                    text.contains("To: \(address)")
+                else { continue }
                 if let r = text.range(of: "\(url)/\(kind)/[^/\\s]+/[^/\\s]+/", options: .regularExpression) {
                     return String(text[r])
                 }

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
+
 @testable import BookClient
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -64,8 +66,10 @@ struct LiveServerTests {
         #expect(updated.firstName == "Ada" && updated.lastName == "Lovelace")
 
         // books: create (ISBN-10 comes back as ISBN-13), field errors, list pages, search, filter, sort
-        let dune = try await c.createBook(BookDraft(title: "Dune", author: "Frank Herbert", publishedYear: 1965,
-                                                    isAvailable: true, isbn: "0-441-17271-7", pages: 412))
+        let dune = try await c.createBook(
+            BookDraft(
+                title: "Dune", author: "Frank Herbert", publishedYear: 1965,
+                isAvailable: true, isbn: "0-441-17271-7", pages: 412))
         #expect(dune.isbn == "9780441172719" && dune.pages == 412 && dune.createdAt != nil)
         _ = try await c.createBook(BookDraft(title: "三体", author: "刘慈欣", publishedYear: 2008))
         _ = try await c.createBook(BookDraft(title: "Le Petit Prince", author: "Antoine de Saint-Exupéry", publishedYear: 1943))
@@ -79,7 +83,8 @@ struct LiveServerTests {
         #expect(p1.count == 3 && p1.results.map(\.title) == ["Dune", "Le Petit Prince"])
         let p2 = try await c.listBooks(BookQuery(), page: 2, pageSize: 2)
         #expect(p2.results.map(\.title) == ["三体"])
-        #expect(try await c.listBooks(BookQuery(search: "PETIT"), page: 1, pageSize: 10).results.map(\.title) == ["Le Petit Prince"])
+        #expect(
+            try await c.listBooks(BookQuery(search: "PETIT"), page: 1, pageSize: 10).results.map(\.title) == ["Le Petit Prince"])
         #expect(try await c.listBooks(BookQuery(search: "9780441172719"), page: 1, pageSize: 10).count == 1)
         #expect(try await c.listBooks(BookQuery(availableOnly: true), page: 1, pageSize: 10).results.map(\.title) == ["Dune"])
         let byYear = try await c.listBooks(BookQuery(sort: .publishedYear, descending: true), page: 1, pageSize: 10)

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
+
 @testable import BookClient
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,20 +12,26 @@ import Glibc
 @Suite("BookClient ISBN lookup against a real book-server", .serialized)
 struct LookupLiveTests {
     static let dune = #"""
-    {"ISBN:9780441172719": {"title": "Dune", "authors": [{"name": "Frank Herbert", "url": "https://openlibrary.org/authors/OL79034A"}],
-     "publishers": [{"name": "Ace Books"}], "publish_date": "September 1990", "number_of_pages": 535,
-     "subjects": [{"name": "Science fiction", "url": "https://openlibrary.org/subjects/science_fiction"}]}}
-    """#
+        {"ISBN:9780441172719": {"title": "Dune", "authors": [{"name": "Frank Herbert", "url": "https://openlibrary.org/authors/OL79034A"}],
+         "publishers": [{"name": "Ace Books"}], "publish_date": "September 1990", "number_of_pages": 535,
+         "subjects": [{"name": "Science fiction", "url": "https://openlibrary.org/subjects/science_fiction"}]}}
+        """#
 
     @Test func lookupFillsADraftAndSaysWhyItCannot() async throws {
         let stub = try JSONStub(body: Self.dune)
-        let server = try await LiveServer(env: ["ISBN_SOURCES": "openlibrary", "OPENLIBRARY_URL": stub.url, "LOOKUP_TIMEOUT": "2"])
+        let server = try await LiveServer(env: [
+            "ISBN_SOURCES": "openlibrary", "OPENLIBRARY_URL": stub.url, "LOOKUP_TIMEOUT": "2",
+        ])
         let (c, _, _) = try await LiveServerTests().newUser(server)
 
         let found = try await c.lookupISBN("0-441-17271-7")
-        #expect(found == .found(LookupDraft(isbn: "9780441172719", title: "Dune", authors: ["Frank Herbert"],
-                                            author: "Frank Herbert", publisher: "Ace Books", publishedYear: 1990, pages: 535,
-                                            subjects: ["Science fiction"], source: "openlibrary")))
+        #expect(
+            found
+                == .found(
+                    LookupDraft(
+                        isbn: "9780441172719", title: "Dune", authors: ["Frank Herbert"],
+                        author: "Frank Herbert", publisher: "Ace Books", publishedYear: 1990, pages: 535,
+                        subjects: ["Science fiction"], source: "openlibrary")))
         do {
             _ = try await c.lookupISBN("0-441-17271-8")
             Issue.record("a wrong check digit was looked up")
@@ -80,7 +88,8 @@ final class JSONStub: @unchecked Sendable {
                     if n <= 0 { break }
                     request += buffer[0..<n]
                 }
-                let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(payload.count)\r\nConnection: close\r\n\r\n"
+                let head =
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(payload.count)\r\nConnection: close\r\n\r\n"
                 let answer = Array(head.utf8) + payload
                 _ = answer.withUnsafeBytes { write(client, $0.baseAddress, $0.count) }
                 close(client)

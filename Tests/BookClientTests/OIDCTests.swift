@@ -1,7 +1,9 @@
 import CryptoExtras
 import Foundation
 import Testing
+
 @testable import BookClient
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -50,7 +52,8 @@ struct FlowChoiceTests {
 
     @Test func browserCommandFromTheEnvironment() {
         #expect(BrowserOpener.command(for: "http://x/?a=1", environment: [:]) == ["xdg-open", "http://x/?a=1"])
-        #expect(BrowserOpener.command(for: "U", environment: ["BROWSER": "firefox --new-tab:w3m"]) == ["firefox", "--new-tab", "U"])
+        #expect(
+            BrowserOpener.command(for: "U", environment: ["BROWSER": "firefox --new-tab:w3m"]) == ["firefox", "--new-tab", "U"])
         #expect(BrowserOpener.command(for: "U", environment: ["BROWSER": "open-it %s now"]) == ["open-it", "U", "now"])
     }
 }
@@ -65,7 +68,8 @@ struct FormEncodeTests {
 @Suite("The address the browser lands on")
 struct CallbackURLTests {
     @Test func codeFromAWholeURL() throws {
-        let code = try CallbackURL.code(from: "  http://127.0.0.1:4711/callback?code=abc.def&state=S1&session_state=x\n", expectedState: "S1")
+        let code = try CallbackURL.code(
+            from: "  http://127.0.0.1:4711/callback?code=abc.def&state=S1&session_state=x\n", expectedState: "S1")
         #expect(code == "abc.def")
     }
 
@@ -99,8 +103,14 @@ struct IDTokenTests {
     static var jwks: [String: Any] {
         let der = key.publicKey.pkcs1DERRepresentation
         let (n, e) = Self.modulusAndExponent(pkcs1: [UInt8](der))
-        return ["keys": [["kty": "RSA", "kid": "k1", "use": "sig", "alg": "RS256",
-                          "n": Base64URL.encode(n), "e": Base64URL.encode(e)]]]
+        return [
+            "keys": [
+                [
+                    "kty": "RSA", "kid": "k1", "use": "sig", "alg": "RS256",
+                    "n": Base64URL.encode(n), "e": Base64URL.encode(e),
+                ]
+            ]
+        ]
     }
 
     /// The two INTEGERs of an RSAPublicKey (DER), leading zero bytes dropped.
@@ -113,10 +123,10 @@ struct IDTokenTests {
             for _ in 0..<(first & 0x7f) { n = n << 8 | Int(d[i]); i += 1 }
             return n
         }
-        i += 1; _ = length()           // SEQUENCE
-        i += 1; var l = length()       // INTEGER n
+        i += 1; _ = length()  // SEQUENCE
+        i += 1; var l = length()  // INTEGER n
         var n = Array(d[i..<i + l]); i += l
-        i += 1; l = length()           // INTEGER e
+        i += 1; l = length()  // INTEGER e
         let e = Array(d[i..<i + l])
         while n.first == 0 { n.removeFirst() }
         return (n, e)
@@ -131,12 +141,15 @@ struct IDTokenTests {
 
     static let iss = "http://127.0.0.1:1/realms/books"
     static var good: [String: Any] {
-        ["iss": iss, "aud": "booktui", "azp": "booktui", "nonce": "N", "exp": Date().timeIntervalSince1970 + 300,
-         "preferred_username": "librarian1"]
+        [
+            "iss": iss, "aud": "booktui", "azp": "booktui", "nonce": "N", "exp": Date().timeIntervalSince1970 + 300,
+            "preferred_username": "librarian1",
+        ]
     }
 
     @Test func aGoodTokenPasses() throws {
-        let claims = try IDToken.verify(try Self.token(Self.good), jwks: Self.jwks, issuer: Self.iss, clientId: "booktui", nonce: "N")
+        let claims = try IDToken.verify(
+            try Self.token(Self.good), jwks: Self.jwks, issuer: Self.iss, clientId: "booktui", nonce: "N")
         #expect(claims["preferred_username"] as? String == "librarian1")
     }
 
@@ -154,7 +167,8 @@ struct IDTokenTests {
         t = try Self.token(c, kid: what == "kid" ? "unknown" : "k1")
         if what == "signature" {
             let parts = t.split(separator: ".")
-            let other = Base64URL.encode(try JSONSerialization.data(withJSONObject: Self.good.merging(["preferred_username": "admin"]) { $1 }))
+            let other = Base64URL.encode(
+                try JSONSerialization.data(withJSONObject: Self.good.merging(["preferred_username": "admin"]) { $1 }))
             t = parts[0] + "." + other + "." + parts[2]
         }
         if what == "alg" {
@@ -184,11 +198,12 @@ struct LoopbackListenerTests {
         let waiting = Task {
             try await withCheckedThrowingContinuation { (k: CheckedContinuation<String, Error>) in
                 Thread.detachNewThread {
-                    k.resume(with: Result {
-                        try l.waitForCallback(timeout: 20) { t in
-                            t.hasSuffix("&state=s") ? (200, "you can close this tab", true) : (400, "not this sign-in", false)
-                        }
-                    })
+                    k.resume(
+                        with: Result {
+                            try l.waitForCallback(timeout: 20) { t in
+                                t.hasSuffix("&state=s") ? (200, "you can close this tab", true) : (400, "not this sign-in", false)
+                            }
+                        })
                 }
             }
         }
@@ -217,9 +232,12 @@ struct LoopbackListenerTests {
 @Suite("The provider's name on screens")
 struct ProviderNameTests {
     @Test func theServersNameElseOneFromTheIssuer() {
-        #expect(OIDCAdvert(issuer: "http://127.0.0.1:1/api/oidc", clientId: "booktui", providerName: "Glewlwyd").name == "Glewlwyd")
+        #expect(
+            OIDCAdvert(issuer: "http://127.0.0.1:1/api/oidc", clientId: "booktui", providerName: "Glewlwyd").name == "Glewlwyd")
         #expect(OIDCAdvert(issuer: "https://sso.example.org/realms/books", clientId: "booktui").name == "Keycloak")
         #expect(OIDCAdvert(issuer: "https://login.example.org/oidc", clientId: "booktui").name == "login.example.org")
-        #expect(OIDCAdvert(issuer: "https://login.example.org/oidc", clientId: "booktui", providerName: "").name == "login.example.org")
+        #expect(
+            OIDCAdvert(issuer: "https://login.example.org/oidc", clientId: "booktui", providerName: "").name
+                == "login.example.org")
     }
 }

@@ -1,5 +1,6 @@
 import Testing
 import Vapor
+
 @testable import BookServer
 
 @Suite struct AppConfigTests {
@@ -41,15 +42,20 @@ import Vapor
     }
 
     @Test func brevoStyleSMTP() throws {
-        let config = try AppConfig.load([
-            "SMTP_HOST": "smtp-relay.brevo.com", "SMTP_USERNAME": "login", "SMTP_PASSWORD": "key",
-        ], environment: .development)
+        let config = try AppConfig.load(
+            [
+                "SMTP_HOST": "smtp-relay.brevo.com", "SMTP_USERNAME": "login", "SMTP_PASSWORD": "key",
+            ], environment: .development)
         #expect(config.smtp?.port == 587 && config.smtp?.security == .starttls)
     }
 
     @Test func databaseURLs() throws {
-        #expect(try AppConfig.load(["DATABASE_URL": "sqlite:/tmp/x.db"], environment: .testing).database == .sqlite(path: "/tmp/x.db"))
-        #expect(try AppConfig.load(["DATABASE_URL": "postgres://u:p@h/db"], environment: .testing).database == .postgres(url: "postgres://u:p@h/db"))
+        #expect(
+            try AppConfig.load(["DATABASE_URL": "sqlite:/tmp/x.db"], environment: .testing).database == .sqlite(path: "/tmp/x.db")
+        )
+        #expect(
+            try AppConfig.load(["DATABASE_URL": "postgres://u:p@h/db"], environment: .testing).database
+                == .postgres(url: "postgres://u:p@h/db"))
         #expect(throws: ConfigError.self) { try AppConfig.load(["DATABASE_URL": "mysql://x"], environment: .testing) }
     }
 
@@ -63,9 +69,11 @@ import Vapor
         #expect(pool.passwordHashThreads == 3 && pool.passwordHashQueue == 24)
         #expect(try AppConfig.load(["PASSWORD_HASH_QUEUE": "0"], environment: .testing).passwordHashQueue == 0)
         #expect(throws: ConfigError.self) { try AppConfig.load(["PASSWORD_HASH_THREADS": "0"], environment: .testing) }
-        let smtp = try AppConfig.load(["SMTP_HOST": "relay.example", "SMTP_CA_FILE": "/etc/relay-ca.pem"], environment: .testing).smtp
+        let smtp = try AppConfig.load(["SMTP_HOST": "relay.example", "SMTP_CA_FILE": "/etc/relay-ca.pem"], environment: .testing)
+            .smtp
         #expect(smtp?.caFile == "/etc/relay-ca.pem")
-        #expect(try AppConfig.load(["SMTP_HOST": "relay.example", "SMTP_CA_FILE": ""], environment: .testing).smtp?.caFile == nil)
+        #expect(
+            try AppConfig.load(["SMTP_HOST": "relay.example", "SMTP_CA_FILE": ""], environment: .testing).smtp?.caFile == nil)
     }
 
     @Test func trustedProxyHops() throws {
@@ -75,7 +83,8 @@ import Vapor
     }
 
     @Test func oidcDefaults() throws {
-        let oidc = try #require(try AppConfig.load(["OIDC_ISSUER": "https://sso.example.org/realms/books/"], environment: .testing).oidc)
+        let oidc = try #require(
+            try AppConfig.load(["OIDC_ISSUER": "https://sso.example.org/realms/books/"], environment: .testing).oidc)
         #expect(oidc.issuer == "https://sso.example.org/realms/books")
         #expect(oidc.clientID == "booktui" && oidc.audience == "book-server" && oidc.roleClient == "book-server")
     }

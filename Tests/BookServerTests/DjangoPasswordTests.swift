@@ -1,5 +1,6 @@
 import Testing
 import Vapor
+
 @testable import BookServer
 
 /// The seed's password hashes, as `import-django` keeps them. The vector is Python's
@@ -19,11 +20,13 @@ import Vapor
     }
 
     @Test func malformedHashesMatchNothing() {
-        for bad in ["pbkdf2_sha256$1000$seedsalt123", "pbkdf2_sha256$x$seedsalt123$V6pht+K8MVRIs6xcRDOXlnR+35K6lHS7AVyRhXhyc9s=",
-                    "pbkdf2_sha256$0$seedsalt123$V6pht+K8MVRIs6xcRDOXlnR+35K6lHS7AVyRhXhyc9s=",
-                    "pbkdf2_sha256$99999999$seedsalt123$V6pht+K8MVRIs6xcRDOXlnR+35K6lHS7AVyRhXhyc9s=",
-                    "pbkdf2_sha256$1000$$V6pht+K8MVRIs6xcRDOXlnR+35K6lHS7AVyRhXhyc9s=",
-                    "pbkdf2_sha256$1000$seedsalt123$AAAA"] {
+        for bad in [
+            "pbkdf2_sha256$1000$seedsalt123", "pbkdf2_sha256$x$seedsalt123$V6pht+K8MVRIs6xcRDOXlnR+35K6lHS7AVyRhXhyc9s=",
+            "pbkdf2_sha256$0$seedsalt123$V6pht+K8MVRIs6xcRDOXlnR+35K6lHS7AVyRhXhyc9s=",
+            "pbkdf2_sha256$99999999$seedsalt123$V6pht+K8MVRIs6xcRDOXlnR+35K6lHS7AVyRhXhyc9s=",
+            "pbkdf2_sha256$1000$$V6pht+K8MVRIs6xcRDOXlnR+35K6lHS7AVyRhXhyc9s=",
+            "pbkdf2_sha256$1000$seedsalt123$AAAA",
+        ] {
             #expect(!DjangoPassword.verify("correct horse", digest: bad), "\(bad)")
         }
     }

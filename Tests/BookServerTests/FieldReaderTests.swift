@@ -1,4 +1,5 @@
 import Testing
+
 @testable import BookServer
 
 @Suite struct FieldReaderTests {
@@ -8,12 +9,13 @@ import Testing
         _ = r.string("author")
         _ = r.int("published_year")
         _ = r.int("pages", required: false)
-        #expect(r.errors.fields == [
-            "title": ["This field may not be blank."],
-            "author": ["This field is required."],
-            "published_year": ["A valid integer is required."],
-            "pages": ["A valid integer is required."],
-        ])
+        #expect(
+            r.errors.fields == [
+                "title": ["This field may not be blank."],
+                "author": ["This field is required."],
+                "published_year": ["A valid integer is required."],
+                "pages": ["A valid integer is required."],
+            ])
     }
 
     @Test func partialReadsLeaveMissingFieldsAlone() {
@@ -25,7 +27,8 @@ import Testing
     @Test func numbersAndBooleansAreReadLikeDRF() {
         var r = FieldReader(["year": .string(" 1965 "), "flag": .string("yes"), "name": .int(42)])
         guard case .value(1965?) = r.int("year"), case .value(true) = r.bool("flag"),
-              case .value("42"?) = r.string("name") else { Issue.record("unexpected outcome"); return }
+            case .value("42"?) = r.string("name")
+        else { Issue.record("unexpected outcome"); return }
         #expect(r.errors.isEmpty)
     }
 
@@ -35,10 +38,14 @@ import Testing
         #expect(r.errors.fields["pages"] == ["Ensure this value is greater than or equal to 1."])
     }
 
-    @Test(arguments: ["Dune\u{1B}[2J", "a\u{07}b", "Null\u{00}", "DEL\u{7F}", "C1\u{9B}31m", "\u{202E}evil", "iso\u{2066}late", "two\nlines"])
+    @Test(arguments: [
+        "Dune\u{1B}[2J", "a\u{07}b", "Null\u{00}", "DEL\u{7F}", "C1\u{9B}31m", "\u{202E}evil", "iso\u{2066}late", "two\nlines",
+    ])
     func printableTextRefusesControlCharacters(text: String) {
         var r = FieldReader(["title": .string(text)])
-        guard case .invalid = r.string("title", characters: .printable) else { Issue.record("accepted \(text.debugDescription)"); return }
+        guard case .invalid = r.string("title", characters: .printable) else {
+            Issue.record("accepted \(text.debugDescription)"); return
+        }
         #expect(r.errors.fields["title"]?.first?.hasPrefix("This field may not contain control characters") == true)
     }
 

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import BookServer
 
 @Suite("Search text: folded case and accents, every form of an ISBN")
@@ -14,7 +15,7 @@ struct SearchTextTests {
     @Test func storedColumnHoldsBothISBNForms() {
         let s = SearchText.of(title: "Dune", author: "Frank Herbert", isbn: "9780441172719")
         #expect(s == "dune\u{1F}frank herbert\u{1F}9780441172719\u{1F}0441172717")
-        #expect(SearchText.of(title: "T", author: "A", isbn: "9791032305690").hasSuffix("\u{1F}"))   // 979: no ISBN-10
+        #expect(SearchText.of(title: "T", author: "A", isbn: "9791032305690").hasSuffix("\u{1F}"))  // 979: no ISBN-10
         #expect(SearchText.isbn10("9780804429573") == "080442957x")
     }
 

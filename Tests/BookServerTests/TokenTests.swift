@@ -1,16 +1,19 @@
 import Foundation
 import Testing
+
 @testable import BookServer
 
 @Suite struct TokenTests {
     @Test func localTokensRoundTripAndKeepTheirKind() async throws {
-        let tokens = await LocalTokens(secret: "test-secret-0123456789abcdef0123456789", accessLifetime: 300, refreshLifetime: 86400)
+        let tokens = await LocalTokens(
+            secret: "test-secret-0123456789abcdef0123456789", accessLifetime: 300, refreshLifetime: 86400)
         let claims = tokens.make(.access, userID: 7)
         let jwt = try await tokens.sign(claims)
         #expect(LocalTokens.isLocal(jwt))
         #expect(await tokens.verify(jwt, as: .access) == claims)
         #expect(await tokens.verify(jwt, as: .refresh) == nil)
-        let other = await LocalTokens(secret: "another-secret-0123456789abcdef012345", accessLifetime: 300, refreshLifetime: 86400)
+        let other = await LocalTokens(
+            secret: "another-secret-0123456789abcdef012345", accessLifetime: 300, refreshLifetime: 86400)
         #expect(await other.verify(jwt, as: .access) == nil)
     }
 

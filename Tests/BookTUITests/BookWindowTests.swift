@@ -1,11 +1,13 @@
 import BookClient
 import Testing
+
 @testable import BookTUI
 
 @Suite("Fetching a long list page by page")
 struct BookWindowTests {
     func page(_ first: Int, _ n: Int, total: Int) -> BookPage {
-        BookPage(count: total, results: (first..<(first + n)).map { Book(id: $0, title: "B\($0)", author: "A", publishedYear: 2000) })
+        BookPage(
+            count: total, results: (first..<(first + n)).map { Book(id: $0, title: "B\($0)", author: "A", publishedYear: 2000) })
     }
 
     @Test func firstPageIsAskedForFirst() {
@@ -16,12 +18,12 @@ struct BookWindowTests {
     @Test func onlyThePagesOnScreenAreFetched() {
         var w = BookWindow(pageSize: 100)
         w.markRequested(0)
-        #expect(w.missingPages(for: 0..<26).isEmpty)            // on its way already
+        #expect(w.missingPages(for: 0..<26).isEmpty)  // on its way already
         let accepted = w.receive(page: 0, page(0, 100, total: 10_000), generation: w.generation)
         #expect(accepted)
         #expect(w.total == 10_000 && w.row(99)?.id == 99 && w.row(100) == nil)
-        #expect(w.missingPages(for: 9_975..<10_001) == [99])    // G: the last page only
-        #expect(w.missingPages(for: 90..<116) == [1])           // across a page boundary
+        #expect(w.missingPages(for: 9_975..<10_001) == [99])  // G: the last page only
+        #expect(w.missingPages(for: 90..<116) == [1])  // across a page boundary
     }
 
     @Test func answersToAnOldQueryAreDropped() {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import BookTUI
 
 @Suite("Column widths of wide, combining and emoji text")
@@ -9,10 +10,10 @@ struct DisplayWidthTests {
     @Test func widths() {
         #expect(DisplayWidth.of("abc") == 3)
         #expect(DisplayWidth.of("三体") == 4)
-        #expect(DisplayWidth.of("e\u{301}") == 1)          // e + combining acute: one column
+        #expect(DisplayWidth.of("e\u{301}") == 1)  // e + combining acute: one column
         #expect(DisplayWidth.of("Exupe\u{301}ry") == 7)
         #expect(DisplayWidth.of("👍") == 2)
-        #expect(DisplayWidth.of("❤\u{FE0F}") == 2)         // emoji presentation
+        #expect(DisplayWidth.of("❤\u{FE0F}") == 2)  // emoji presentation
     }
 
     @Test func fitClipsAndPadsToExactColumns() {
@@ -56,15 +57,15 @@ struct DisplayWidthTests {
 struct ClusterWidthTests {
     init() { _ = utf8Locale }
 
-    let coder: Character = "\u{1F469}\u{200D}\u{1F4BB}"              // 👩‍💻 woman, ZWJ, laptop
+    let coder: Character = "\u{1F469}\u{200D}\u{1F4BB}"  // 👩‍💻 woman, ZWJ, laptop
     let family: Character = "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}\u{200D}\u{1F466}"
-    let thumb: Character = "\u{1F44D}\u{1F3FD}"                       // 👍🏽 thumb, medium skin tone
-    let flag: Character = "\u{1F1EB}\u{1F1F7}"                        // 🇫🇷 two regional indicators
-    let heart: Character = "\u{2764}\u{FE0F}"                         // ❤️ heart, VS16
-    let keycap: Character = "1\u{FE0F}\u{20E3}"                       // 1️⃣
+    let thumb: Character = "\u{1F44D}\u{1F3FD}"  // 👍🏽 thumb, medium skin tone
+    let flag: Character = "\u{1F1EB}\u{1F1F7}"  // 🇫🇷 two regional indicators
+    let heart: Character = "\u{2764}\u{FE0F}"  // ❤️ heart, VS16
+    let keycap: Character = "1\u{FE0F}\u{20E3}"  // 1️⃣
 
     @Test func eachClusterIsOneMeasurement() {
-        #expect("Ada \(coder) \(flag)".count == 7)                   // Swift's Character is UAX #29's cluster
+        #expect("Ada \(coder) \(flag)".count == 7)  // Swift's Character is UAX #29's cluster
         #expect(DisplayWidth.of(coder, .emojiSequences) == 2)
         #expect(DisplayWidth.of(family, .emojiSequences) == 2)
         #expect(DisplayWidth.of(thumb, .emojiSequences) == 2)
@@ -110,7 +111,7 @@ struct ClusterWidthTests {
         #expect(typeAhead == Array("97".utf8))
         #expect(WidthProbe.widths(columns: columns) == ClusterWidths(joinsZWJ: true, joinsModifiers: false, widensVS16: false))
         #expect(WidthProbe.widths(columns: [3, 3, 3]) == .emojiSequences)
-        #expect(WidthProbe.widths(columns: [3, 5]) == nil)       // a terminal that answered only part
+        #expect(WidthProbe.widths(columns: [3, 5]) == nil)  // a terminal that answered only part
         // An arrow key (ESC [ A) is not a report: it stays input.
         #expect(WidthProbe.parse(Array("\u{1B}[A\u{1B}[1;3R".utf8)) == ([3], Array("\u{1B}[A".utf8)))
     }

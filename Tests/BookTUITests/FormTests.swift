@@ -1,4 +1,5 @@
 import Testing
+
 @testable import BookTUI
 
 @Suite("Forms: focus, live checks, the server's errors")
@@ -6,8 +7,10 @@ struct FormTests {
     init() { _ = utf8Locale }
 
     func form() -> Form {
-        Form([Field("title", "Title"), Field("author", "Author") { $0.count > 5 ? "too long" : nil },
-              Field("is_available", "Available", toggle: false), Field("isbn", "ISBN")])
+        Form([
+            Field("title", "Title"), Field("author", "Author") { $0.count > 5 ? "too long" : nil },
+            Field("is_available", "Available", toggle: false), Field("isbn", "ISBN"),
+        ])
     }
 
     @Test func tabOrderWrapsAndSkipsReadOnly() {
@@ -28,8 +31,8 @@ struct FormTests {
         #expect(f.focus == 1)
         #expect(f.field("author")?.problem == "This field is required.")
         #expect(f.formError == "Duplicate book.")
-        #expect(f.field("title")?.value == "Dune")          // input kept
-        f.handle(.char("X"))                                 // editing clears the field's server error
+        #expect(f.field("title")?.value == "Dune")  // input kept
+        f.handle(.char("X"))  // editing clears the field's server error
         #expect(f.field("author")?.serverError == nil)
         let g = GridSurface(rows: 10, cols: 80)
         f.fields[1].serverError = "Nope."

@@ -1,5 +1,6 @@
 import CNcurses
 import Testing
+
 @testable import BookTUI
 
 @Suite("Keys decoded from curses codes")

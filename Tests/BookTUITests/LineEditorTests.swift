@@ -1,4 +1,5 @@
 import Testing
+
 @testable import BookTUI
 
 @Suite("Shell-like line editing")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import BookTUI
 
 @Suite("QR codes of addresses, drawn as text")
@@ -8,7 +9,7 @@ struct QRCodeTests {
     @Test func aURLBecomesASmallCodeWithItsFinderPatterns() throws {
         let q = try #require(QRCode(url))
         #expect(q.size == q.version * 4 + 17)
-        #expect((3...5).contains(q.version))                       // 62 bytes at level M
+        #expect((3...5).contains(q.version))  // 62 bytes at level M
         // The three finder patterns: a dark 7×7 ring with a dark 3×3 centre, in three corners.
         for (top, left) in [(0, 0), (0, q.size - 7), (q.size - 7, 0)] {
             for i in 0..<7 {
@@ -30,7 +31,7 @@ struct QRCodeTests {
         let lines = q.halfBlockLines(quiet: 2)
         #expect(lines.count == (q.size + 4 + 1) / 2)
         #expect(lines.allSatisfy { $0.count == q.size + 4 })
-        #expect(lines[0].allSatisfy { $0 == " " })                  // quiet zone above
-        #expect(lines[1].dropFirst(2).hasPrefix("█▀▀▀▀▀█"))           // the finder's top rows
+        #expect(lines[0].allSatisfy { $0 == " " })  // quiet zone above
+        #expect(lines[1].dropFirst(2).hasPrefix("█▀▀▀▀▀█"))  // the finder's top rows
     }
 }

@@ -32,7 +32,9 @@ public enum CSV {
         var pending: Unicode.Scalar? = nil
         func endRecord() {
             fields.append(field)
-            if !(fields.count == 1 && fields[0].isEmpty && !wasQuoted) { records.append(Record(line: recordLine, fields: fields)) }
+            if !(fields.count == 1 && fields[0].isEmpty && !wasQuoted) {
+                records.append(Record(line: recordLine, fields: fields))
+            }
             fields = []; field = ""; wasQuoted = false
         }
         while let c = pending ?? chars.next() {
@@ -83,7 +85,8 @@ public enum CSV {
     }
 
     static func quote(_ s: String) -> String {
-        let needs = s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+        let needs =
+            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
             || s.first?.isWhitespace == true || s.last?.isWhitespace == true
         return needs ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }

@@ -20,7 +20,10 @@ public enum ImportFormat: String, CaseIterable, Sendable {
         let header = Set(headerNames(text))
         if header.contains("isbn13") && (header.contains("my review") || header.contains("number of pages")) { return .goodreads }
         if header.contains("primary author") || header.contains("author (last, first)")
-            || header.contains("author (first, last)") { return .librarything }
+            || header.contains("author (first, last)")
+        {
+            return .librarything
+        }
         if header.contains("authors") && header.contains("pubdate") { return .calibre }
         return .csv
     }
@@ -93,8 +96,9 @@ public struct ImportFile: Sendable {
 
     mutating func readCSV(_ text: String) throws {
         let records: [CSV.Record]
-        do { records = try CSV.read(text, separator: ImportFormat.separator(of: text)) }
-        catch { throw ReadError.unreadable("\(error)") }
+        do { records = try CSV.read(text, separator: ImportFormat.separator(of: text)) } catch {
+            throw ReadError.unreadable("\(error)")
+        }
         guard let header = records.first else { return }
         let columns = Columns(header.fields.map(ImportFormat.normalized))
         guard columns.has("title") || columns.has("book title") else {
@@ -110,12 +114,19 @@ public struct ImportFile: Sendable {
         case text(String), null
         init(from decoder: any Decoder) throws {
             let c = try decoder.singleValueContainer()
-            if c.decodeNil() { self = .null }
-            else if let b = try? c.decode(Bool.self) { self = .text(b ? "true" : "false") }
-            else if let i = try? c.decode(Int.self) { self = .text(String(i)) }
-            else if let d = try? c.decode(Double.self) { self = .text(String(d)) }
-            else if let s = try? c.decode(String.self) { self = .text(s) }
-            else { self = .null }
+            if c.decodeNil() {
+                self = .null
+            } else if let b = try? c.decode(Bool.self) {
+                self = .text(b ? "true" : "false")
+            } else if let i = try? c.decode(Int.self) {
+                self = .text(String(i))
+            } else if let d = try? c.decode(Double.self) {
+                self = .text(String(d))
+            } else if let s = try? c.decode(String.self) {
+                self = .text(s)
+            } else {
+                self = .null
+            }
         }
     }
 
@@ -129,8 +140,9 @@ public struct ImportFile: Sendable {
 
     mutating func readJSON(_ text: String) throws {
         let items: [Item]
-        do { items = try JSONDecoder().decode([Item].self, from: Data(text.utf8)) }
-        catch { throw ReadError.unreadable("JSON import needs an array of book objects (\(error))") }
+        do { items = try JSONDecoder().decode([Item].self, from: Data(text.utf8)) } catch {
+            throw ReadError.unreadable("JSON import needs an array of book objects (\(error))")
+        }
         for (i, item) in items.enumerated() {
             // Items are numbered from 1, as lines are.
             guard case .object(let o) = item else {

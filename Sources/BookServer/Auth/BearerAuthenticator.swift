@@ -70,13 +70,16 @@ enum LocalAuthQuery {
     /// One more way to revoke is one more entry here.
     static func revocations(_ claims: LocalTokenClaims) -> [Revocation] {
         var checks = [
-            Revocation(error: .invalidAccessToken("Token is blacklisted"),
-                       condition: "EXISTS (SELECT 1 FROM blacklisted_tokens WHERE jti = \(bind: claims.jti))"),
+            Revocation(
+                error: .invalidAccessToken("Token is blacklisted"),
+                condition: "EXISTS (SELECT 1 FROM blacklisted_tokens WHERE jti = \(bind: claims.jti))")
         ]
         // The sign-in (token family) ended; tokens from before families have none.
         if let family = LocalAccounts.family(of: claims) {
-            checks.append(Revocation(error: LocalAccounts.signedOut,
-                                     condition: "EXISTS (SELECT 1 FROM revoked_token_families WHERE family = \(bind: family))"))
+            checks.append(
+                Revocation(
+                    error: LocalAccounts.signedOut,
+                    condition: "EXISTS (SELECT 1 FROM revoked_token_families WHERE family = \(bind: family))"))
         }
         return checks
     }

@@ -18,11 +18,11 @@ enum DjangoPassword {
     static func verify(_ password: String, digest: String) -> Bool {
         let parts = digest.split(separator: "$", omittingEmptySubsequences: false)
         guard parts.count == 4, parts[0] == "pbkdf2_sha256", let iterations = Int(parts[1]),
-              (1...maxIterations).contains(iterations), !parts[2].isEmpty,
-              let expected = Data(base64Encoded: String(parts[3])), expected.count == 32,
-              let key = try? KDF.Insecure.PBKDF2.deriveKey(
-                  from: Array(password.utf8), salt: Array(parts[2].utf8), using: .sha256,
-                  outputByteCount: 32, unsafeUncheckedRounds: iterations)
+            (1...maxIterations).contains(iterations), !parts[2].isEmpty,
+            let expected = Data(base64Encoded: String(parts[3])), expected.count == 32,
+            let key = try? KDF.Insecure.PBKDF2.deriveKey(
+                from: Array(password.utf8), salt: Array(parts[2].utf8), using: .sha256,
+                outputByteCount: 32, unsafeUncheckedRounds: iterations)
         else { return false }
         let derived = key.withUnsafeBytes { Data($0) }
         // Constant time: every byte is compared, whatever the first difference.

@@ -68,9 +68,13 @@ struct LoginLimiter {
         if let wait = try await limiter.reserve(username: user.username, address: req.clientAddress) {
             throw APIError.throttled(retryAfter: wait)
         }
-        guard try await limiter.check(username: user.username, address: req.clientAddress, {
-            try await req.passwordHasher.verify(password, created: user.passwordHash)
-        }) else { return false }
+        guard
+            try await limiter.check(
+                username: user.username, address: req.clientAddress,
+                {
+                    try await req.passwordHasher.verify(password, created: user.passwordHash)
+                })
+        else { return false }
         try await limiter.reset(username: user.username, address: req.clientAddress)
         return true
     }

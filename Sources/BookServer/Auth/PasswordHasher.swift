@@ -64,8 +64,9 @@ public final class PasswordHasherPool: Sendable {
     /// The `503`, with a `Retry-After` long enough for the admitted hashes to be through.
     private func busy(_ average: Double) -> APIError {
         let seconds = max(1, Int((Double(threads + queue) * average / Double(threads)).rounded(.up)))
-        return APIError(.serviceUnavailable, "Too many sign-ins at once. Try again in \(seconds) seconds.",
-                        code: Self.busyCode, headers: ["Retry-After": String(seconds)])
+        return APIError(
+            .serviceUnavailable, "Too many sign-ins at once. Try again in \(seconds) seconds.",
+            code: Self.busyCode, headers: ["Retry-After": String(seconds)])
     }
 
     private func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {

@@ -20,12 +20,13 @@ public struct Policy: Sendable {
     /// Throws `403` with the reason when the principal may not do `action`.
     public func authorize(_ action: Action, _ principal: Principal) throws {
         guard let role = requiredRole(for: action), !principal.roles.contains(role) else { return }
-        let verb = switch action {
-        case .createBook: "add books"
-        case .changeBook: "change books"
-        case .deleteBook: "delete books"
-        default: "do this"
-        }
+        let verb =
+            switch action {
+            case .createBook: "add books"
+            case .changeBook: "change books"
+            case .deleteBook: "delete books"
+            default: "do this"
+            }
         throw APIError.forbidden("You need the '\(role)' role to \(verb). Ask an administrator to grant it.")
     }
 }

@@ -52,8 +52,10 @@ public struct UserRecord: Sendable, Equatable {
 
     /// The `SELECT` list that `init(row:prefix:)` reads, each column `AS <prefix><name>`.
     static func columns(of table: String, prefix: String) -> String {
-        ["id", "username", "email", "first_name", "last_name", "password_hash", "is_active", "auth_source",
-         "oidc_subject", "date_joined", "last_login", "token_key", "pending_email"].map { "\(table).\($0) AS \(prefix)\($0)" }.joined(separator: ", ")
+        [
+            "id", "username", "email", "first_name", "last_name", "password_hash", "is_active", "auth_source",
+            "oidc_subject", "date_joined", "last_login", "token_key", "pending_email",
+        ].map { "\(table).\($0) AS \(prefix)\($0)" }.joined(separator: ", ")
     }
 
     init(row: any SQLRow, prefix: String) throws {

@@ -56,7 +56,7 @@ struct ImportDjangoCommand: AnyAsyncCommand {
         if let url = request.database {
             let location = try SeedDatabase.location(url)
             dump = try SeedDatabase.read(location)
-            source = "\(location.user)@\(location.host):\(location.port)/\(location.database)"   // no password
+            source = "\(location.user)@\(location.host):\(location.port)/\(location.database)"  // no password
         } else {
             dump = try Self.read(URL(fileURLWithPath: request.file!))
             source = request.file!
@@ -70,8 +70,10 @@ struct ImportDjangoCommand: AnyAsyncCommand {
         var pk: Int, username: String, email: String, firstName: String, lastName: String
         var password: String, isActive: Bool, dateJoined: Date?, lastLogin: Date?
 
-        init(pk: Int, username: String, email: String, firstName: String, lastName: String,
-             password: String, isActive: Bool, dateJoined: Date?, lastLogin: Date?) {
+        init(
+            pk: Int, username: String, email: String, firstName: String, lastName: String,
+            password: String, isActive: Bool, dateJoined: Date?, lastLogin: Date?
+        ) {
             self.pk = pk; self.username = username; self.email = email; self.firstName = firstName
             self.lastName = lastName; self.isActive = isActive; self.dateJoined = dateJoined; self.lastLogin = lastLogin
             // Django leaves an empty password for some accounts: as unusable as its `!…`.
@@ -87,7 +89,7 @@ struct ImportDjangoCommand: AnyAsyncCommand {
         let roles = context.application.config.defaultRoles
         var created = 0, updated = 0, booksAdded = 0, booksThere = 0
         var refused: [String] = []
-        var ids: [Int: Int] = [:]                               // Django user pk -> our id
+        var ids: [Int: Int] = [:]  // Django user pk -> our id
         for u in users {
             let existing = try await Self.match(u, on: db)
             if existing == nil { created += 1 } else { updated += 1 }
@@ -110,7 +112,9 @@ struct ImportDjangoCommand: AnyAsyncCommand {
             do {
                 try await db.transaction { db in
                     try await user.save(on: db)
-                    if existing == nil { for role in roles { try await UserRole(userID: user.requireID(), role: role).create(on: db) } }
+                    if existing == nil {
+                        for role in roles { try await UserRole(userID: user.requireID(), role: role).create(on: db) }
+                    }
                     if let joined = u.dateJoined {
                         try await User.query(on: db).filter(\.$id == user.requireID()).set(\.$dateJoined, to: joined).update()
                     }
@@ -143,8 +147,8 @@ struct ImportDjangoCommand: AnyAsyncCommand {
                             .filter(\.$author == b.author).filter(\.$publishedYear == b.year)
                             .set(\.$isAvailable, to: b.available).update()
                     } else if !pending.contains(where: { $0 === there }) {
-                        try await there.save(on: db)                            // a book that was here before
-                    }                                                           // else it goes with its batch
+                        try await there.save(on: db)  // a book that was here before
+                    }  // else it goes with its batch
                 }
                 continue
             }
@@ -169,11 +173,13 @@ struct ImportDjangoCommand: AnyAsyncCommand {
         let verb = dryRun ? "Would import" : "Imported"
         let usersRefused = users.count - created - updated, booksRefused = books.count - booksAdded - booksThere
         func refusedPart(_ n: Int) -> String { n > 0 ? ", \(n) refused" : "" }
-        context.console.print("\(verb) \(users.count) users (\(created) new, \(updated) updated\(refusedPart(usersRefused))) and "
-                              + "\(books.count) books (\(booksAdded) new, \(booksThere) already there\(refusedPart(booksRefused))) "
-                              + "from \(source).")
+        context.console.print(
+            "\(verb) \(users.count) users (\(created) new, \(updated) updated\(refusedPart(usersRefused))) and "
+                + "\(books.count) books (\(booksAdded) new, \(booksThere) already there\(refusedPart(booksRefused))) "
+                + "from \(source).")
         for (model, count) in dump.skipped.sorted(by: { $0.key < $1.key }) {
-            context.console.print("Skipped \(count) \(model) records: not users or books (sessions and tokens do not carry over).")
+            context.console.print(
+                "Skipped \(count) \(model) records: not users or books (sessions and tokens do not carry over).")
         }
         for line in refused { context.console.print("Refused: " + line) }
         if !refused.isEmpty { throw Failure(description: "\(refused.count) records refused (see above)") }
@@ -215,15 +221,20 @@ struct ImportDjangoCommand: AnyAsyncCommand {
             guard let model = r["model"] as? String, r["pk"] != nil, let f = r["fields"] as? [String: Any] else {
                 throw Failure(description: "record \(i + 1) has no model, pk and fields: not a dumpdata file")
             }
-            let isUser = model == "auth.user", isBook = bookModels.contains(model.split(separator: ".").last.map(String.init) ?? "")
+            let isUser = model == "auth.user",
+                isBook = bookModels.contains(model.split(separator: ".").last.map(String.init) ?? "")
             guard !isUser && !isBook else {
-                guard let pk = r["pk"] as? Int else { throw Failure(description: "\(model) record \(i + 1) has a pk that is not a number") }
+                guard let pk = r["pk"] as? Int else {
+                    throw Failure(description: "\(model) record \(i + 1) has a pk that is not a number")
+                }
                 try isUser ? users.append(user(pk: pk, f, i)) : books.append(book(pk: pk, f, i))
                 continue
             }
             skipped[model, default: 0] += 1
         }
-        guard !users.isEmpty else { throw Failure(description: "\(url.path) holds no auth.user records: not a dump of the seed's users") }
+        guard !users.isEmpty else {
+            throw Failure(description: "\(url.path) holds no auth.user records: not a dump of the seed's users")
+        }
         return Dump(users: users, books: books, skipped: skipped)
     }
 
@@ -231,15 +242,17 @@ struct ImportDjangoCommand: AnyAsyncCommand {
         guard let name = f["username"] as? String, let password = f["password"] as? String else {
             throw Failure(description: "user record \(i + 1) (pk \(pk)) has no username or password")
         }
-        return DumpUser(pk: pk, username: name, email: f["email"] as? String ?? "",
-                        firstName: f["first_name"] as? String ?? "", lastName: f["last_name"] as? String ?? "",
-                        password: password, isActive: f["is_active"] as? Bool ?? true,
-                        dateJoined: date(f["date_joined"]), lastLogin: date(f["last_login"]))
+        return DumpUser(
+            pk: pk, username: name, email: f["email"] as? String ?? "",
+            firstName: f["first_name"] as? String ?? "", lastName: f["last_name"] as? String ?? "",
+            password: password, isActive: f["is_active"] as? Bool ?? true,
+            dateJoined: date(f["date_joined"]), lastLogin: date(f["last_login"]))
     }
 
     static func book(pk: Int, _ f: [String: Any], _ i: Int) throws -> DumpBook {
         guard let title = f["title"] as? String, let author = f["author"] as? String,
-              let year = f["published_year"] as? Int, let owner = f["user"] as? Int else {
+            let year = f["published_year"] as? Int, let owner = f["user"] as? Int
+        else {
             throw Failure(description: "book record \(i + 1) (pk \(pk)) lacks title, author, published_year or user")
         }
         return DumpBook(owner: owner, title: title, author: author, year: year, available: f["is_available"] as? Bool ?? false)

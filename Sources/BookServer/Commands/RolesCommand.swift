@@ -16,7 +16,9 @@ struct RolesCommand: AsyncCommandGroup {
         func run(using context: CommandContext, signature: ChangeSignature) async throws {
             let user = try await RolesCommand.user(signature.user, context)
             let db = context.application.db
-            if try await UserRole.query(on: db).filter(\.$user.$id == user.requireID()).filter(\.$role == signature.role).count() == 0 {
+            if try await UserRole.query(on: db).filter(\.$user.$id == user.requireID()).filter(\.$role == signature.role).count()
+                == 0
+            {
                 try await UserRole(userID: user.requireID(), role: signature.role).create(on: db)
             }
             context.console.print("\(user.username): \(try await user.roleNames(on: db).joined(separator: ", "))")

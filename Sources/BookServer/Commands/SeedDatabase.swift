@@ -23,8 +23,9 @@ struct SeedDatabase {
         guard let host = parts.host, !host.isEmpty, !database.isEmpty, let user = parts.user, !user.isEmpty else {
             throw Failure(description: "--database needs a user, a host and a database name: mysql://USER:PASSWORD@HOST:3306/DB")
         }
-        var location = Location(host: host, port: UInt32(parts.port ?? 3306), user: user,
-                                password: parts.password ?? "", database: database)
+        var location = Location(
+            host: host, port: UInt32(parts.port ?? 3306), user: user,
+            password: parts.password ?? "", database: database)
         for item in parts.queryItems ?? [] {
             switch (item.name, item.value ?? "") {
             case ("ssl-mode", let mode) where ["REQUIRED", "VERIFY_CA", "VERIFY_IDENTITY"].contains(mode.uppercased()):
@@ -48,24 +49,33 @@ struct SeedDatabase {
     static func read(_ location: Location) throws -> ImportDjangoCommand.Dump {
         let connection = try Connection(location)
         defer { connection.close() }
-        let users = try connection.rows("""
+        let users = try connection.rows(
+            """
             SELECT id, username, email, first_name, last_name, password, is_active, date_joined, last_login FROM auth_user ORDER BY id
-            """).map { row in
+            """
+        ).map { row in
             ImportDjangoCommand.DumpUser(
                 pk: try int(row[0], "auth_user.id"), username: row[1] ?? "", email: row[2] ?? "", firstName: row[3] ?? "",
                 lastName: row[4] ?? "", password: row[5] ?? "", isActive: row[6] == "1",
                 dateJoined: row[7].flatMap(date), lastLogin: row[8].flatMap(date))
         }
-        let books = try connection.rows("SELECT title, author, published_year, user_id, is_available FROM \(booksTable) ORDER BY id").map { row in
-            ImportDjangoCommand.DumpBook(owner: try int(row[3], "\(booksTable).user_id"), title: row[0] ?? "", author: row[1] ?? "",
-                                         year: try int(row[2], "\(booksTable).published_year"), available: row[4] == "1")
+        let books = try connection.rows(
+            "SELECT title, author, published_year, user_id, is_available FROM \(booksTable) ORDER BY id"
+        ).map { row in
+            ImportDjangoCommand.DumpBook(
+                owner: try int(row[3], "\(booksTable).user_id"), title: row[0] ?? "", author: row[1] ?? "",
+                year: try int(row[2], "\(booksTable).published_year"), available: row[4] == "1")
         }
-        guard !users.isEmpty else { throw Failure(description: "auth_user of \(location.database) is empty: no seed users to import") }
+        guard !users.isEmpty else {
+            throw Failure(description: "auth_user of \(location.database) is empty: no seed users to import")
+        }
         return ImportDjangoCommand.Dump(users: users, books: books, skipped: [:])
     }
 
     static func int(_ text: String?, _ column: String) throws -> Int {
-        guard let text, let value = Int(text) else { throw Failure(description: "\(column) holds \(text ?? "NULL"), not a number") }
+        guard let text, let value = Int(text) else {
+            throw Failure(description: "\(column) holds \(text ?? "NULL"), not a number")
+        }
         return value
     }
 
@@ -93,11 +103,16 @@ struct SeedDatabase {
                     mysql_options(handle, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &enforce)
                 }
             }
-            guard mysql_real_connect(handle, location.host, location.user, location.password, location.database,
-                                     location.port, nil, 0) != nil else {
+            guard
+                mysql_real_connect(
+                    handle, location.host, location.user, location.password, location.database,
+                    location.port, nil, 0) != nil
+            else {
                 let reason = String(cString: mysql_error(handle))
                 mysql_close(handle)
-                throw Failure(description: "cannot connect to \(location.user)@\(location.host):\(location.port)/\(location.database): \(reason)")
+                throw Failure(
+                    description:
+                        "cannot connect to \(location.user)@\(location.host):\(location.port)/\(location.database): \(reason)")
             }
         }
 
@@ -112,9 +127,10 @@ struct SeedDatabase {
             let count = Int(mysql_num_fields(result))
             var rows: [[String?]] = []
             while let row = mysql_fetch_row(result), let lengths = mysql_fetch_lengths(result) {
-                rows.append((0..<count).map { i in
-                    row[i].map { String(decoding: UnsafeRawBufferPointer(start: $0, count: Int(lengths[i])), as: UTF8.self) }
-                })
+                rows.append(
+                    (0..<count).map { i in
+                        row[i].map { String(decoding: UnsafeRawBufferPointer(start: $0, count: Int(lengths[i])), as: UTF8.self) }
+                    })
             }
             return rows
         }

@@ -67,7 +67,7 @@ struct BookController: RouteCollection {
         let principal = try req.principal
         try req.application.policy.authorize(.readOwnBooks, principal)
         guard let id = req.parameters.get("bookID", as: Int.self),
-              let book = try await BookQueries.one(id: id, ownerID: principal.userID, on: req.db)
+            let book = try await BookQueries.one(id: id, ownerID: principal.userID, on: req.db)
         else { throw APIError.notFound }
         return book.jsonResponse()
     }
@@ -94,7 +94,7 @@ struct BookController: RouteCollection {
     /// Someone else's book is indistinguishable from a missing one.
     private func ownBook(_ req: Request, _ principal: Principal) async throws -> Book {
         guard let id = req.parameters.get("bookID", as: Int.self),
-              let book = try await Book.query(on: req.db)
+            let book = try await Book.query(on: req.db)
                 .filter(\.$id == id).filter(\.$owner.$id == principal.userID).first()
         else { throw APIError.notFound }
         return book
@@ -118,7 +118,9 @@ struct BookController: RouteCollection {
             let descending = field.hasPrefix("-")
             let name = descending ? String(field.dropFirst()) : field
             guard let column = Self.orderings[name] else {
-                errors.add("ordering", "Cannot order by '\(name)'; use title, author, published_year or created_at, with '-' for descending.")
+                errors.add(
+                    "ordering",
+                    "Cannot order by '\(name)'; use title, author, published_year or created_at, with '-' for descending.")
                 continue
             }
             filter.sorts.append((column, descending))

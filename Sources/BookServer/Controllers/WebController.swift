@@ -32,7 +32,9 @@ struct WebController {
         let form = (try? req.content.decode(Form.self)) ?? Form()
         let password = form.new_password ?? ""
         guard password == (form.new_password2 ?? "") else {
-            return Self.page("Choose a new password", Self.form(errors: FieldErrors("new_password2", "The two password fields didn’t match.")), status: .badRequest)
+            return Self.page(
+                "Choose a new password", Self.form(errors: FieldErrors("new_password2", "The two password fields didn’t match.")),
+                status: .badRequest)
         }
         do {
             try await AccountController.resetPassword(
@@ -45,12 +47,12 @@ struct WebController {
 
     private static func form(errors: FieldErrors?) -> String {
         (errors.map(list) ?? "") + """
-        <form method="post">
-        <p><label>New password <input type="password" name="new_password" autocomplete="new-password" required></label></p>
-        <p><label>Repeat it <input type="password" name="new_password2" autocomplete="new-password" required></label></p>
-        <p><button type="submit">Set password</button></p>
-        </form>
-        """
+            <form method="post">
+            <p><label>New password <input type="password" name="new_password" autocomplete="new-password" required></label></p>
+            <p><label>Repeat it <input type="password" name="new_password2" autocomplete="new-password" required></label></p>
+            <p><button type="submit">Set password</button></p>
+            </form>
+            """
     }
 
     private static func list(_ errors: FieldErrors) -> String {
@@ -64,10 +66,10 @@ struct WebController {
 
     private static func page(_ title: String, _ body: String, status: HTTPStatus = .ok) -> Response {
         let html = """
-        <!doctype html><html lang="en"><head><meta charset="utf-8"><title>\(escape(title)) · Books</title>
-        <meta name="viewport" content="width=device-width, initial-scale=1"></head>
-        <body style="font-family: sans-serif; max-width: 32rem; margin: 3rem auto;"><h1>\(escape(title))</h1>\(body)</body></html>
-        """
+            <!doctype html><html lang="en"><head><meta charset="utf-8"><title>\(escape(title)) · Books</title>
+            <meta name="viewport" content="width=device-width, initial-scale=1"></head>
+            <body style="font-family: sans-serif; max-width: 32rem; margin: 3rem auto;"><h1>\(escape(title))</h1>\(body)</body></html>
+            """
         var headers = HTTPHeaders()
         headers.contentType = .html
         headers.add(name: "Cache-Control", value: "no-store")

@@ -9,8 +9,10 @@ public struct APIError: AbortError, Sendable {
     public var headers: HTTPHeaders = [:]
     public var reason: String { detail }
 
-    public init(_ status: HTTPResponseStatus, _ detail: String, code: String? = nil,
-                messages: [[String: String]]? = nil, headers: HTTPHeaders = [:]) {
+    public init(
+        _ status: HTTPResponseStatus, _ detail: String, code: String? = nil,
+        messages: [[String: String]]? = nil, headers: HTTPHeaders = [:]
+    ) {
         self.status = status
         self.detail = detail
         self.code = code
@@ -24,9 +26,10 @@ public struct APIError: AbortError, Sendable {
 
     /// What simplejwt answers for an access token it cannot accept.
     public static func invalidAccessToken(_ message: String = "Token is invalid or expired") -> APIError {
-        APIError(.unauthorized, "Given token not valid for any token type", code: "token_not_valid",
-                 messages: [["token_class": "AccessToken", "token_type": "access", "message": message]],
-                 headers: ["WWW-Authenticate": #"Bearer realm="api""#])
+        APIError(
+            .unauthorized, "Given token not valid for any token type", code: "token_not_valid",
+            messages: [["token_class": "AccessToken", "token_type": "access", "message": message]],
+            headers: ["WWW-Authenticate": #"Bearer realm="api""#])
     }
 
     public static func invalidToken(_ detail: String = "Token is invalid or expired") -> APIError {
@@ -38,8 +41,9 @@ public struct APIError: AbortError, Sendable {
     public static func forbidden(_ detail: String) -> APIError { APIError(.forbidden, detail) }
 
     public static func throttled(retryAfter seconds: Int) -> APIError {
-        APIError(.tooManyRequests, "Request was throttled. Expected available in \(seconds) seconds.",
-                 headers: ["Retry-After": String(seconds)])
+        APIError(
+            .tooManyRequests, "Request was throttled. Expected available in \(seconds) seconds.",
+            headers: ["Retry-After": String(seconds)])
     }
 }
 

@@ -111,7 +111,9 @@ public struct AppConfig: Sendable {
         case let url? where url.hasPrefix("postgres://") || url.hasPrefix("postgresql://"):
             database = .postgres(url: url)
         case let url?:
-            throw ConfigError(variable: "DATABASE_URL", problem: "must start with sqlite: or postgres:// (got scheme of \"\(url.prefix(12))…\")")
+            throw ConfigError(
+                variable: "DATABASE_URL", problem: "must start with sqlite: or postgres:// (got scheme of \"\(url.prefix(12))…\")"
+            )
         }
 
         var smtp: SMTP?
@@ -134,7 +136,9 @@ public struct AppConfig: Sendable {
             let rolesClaims = (string("OIDC_ROLES_CLAIM") ?? "realm_access.roles,resource_access.\(roleClient).roles")
                 .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             if let bad = rolesClaims.first(where: { $0.hasPrefix(".") || $0.hasSuffix(".") || $0.contains("..") }) {
-                throw ConfigError(variable: "OIDC_ROLES_CLAIM", problem: "has an empty step in \"\(bad)\" (use names joined by dots, e.g. realm_access.roles)")
+                throw ConfigError(
+                    variable: "OIDC_ROLES_CLAIM",
+                    problem: "has an empty step in \"\(bad)\" (use names joined by dots, e.g. realm_access.roles)")
             }
             let trimmedIssuer = issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer
             oidc = OIDC(
@@ -151,7 +155,8 @@ public struct AppConfig: Sendable {
 
         let hopsRaw = string("TRUSTED_PROXY_HOPS") ?? "0"
         guard let hops = Int(hopsRaw), hops >= 0 else {
-            throw ConfigError(variable: "TRUSTED_PROXY_HOPS", problem: "must be 0 or the number of proxies in front, got \"\(hopsRaw)\"")
+            throw ConfigError(
+                variable: "TRUSTED_PROXY_HOPS", problem: "must be 0 or the number of proxies in front, got \"\(hopsRaw)\"")
         }
 
         var lookup: ISBNLookup.Settings?
@@ -164,17 +169,22 @@ public struct AppConfig: Sendable {
         do {
             let timeoutRaw = string("LOOKUP_TIMEOUT") ?? "4"
             guard let timeout = Double(timeoutRaw), timeout > 0, timeout <= 120 else {
-                throw ConfigError(variable: "LOOKUP_TIMEOUT", problem: "must be a number of seconds above 0 and up to 120, got \"\(timeoutRaw)\"")
+                throw ConfigError(
+                    variable: "LOOKUP_TIMEOUT",
+                    problem: "must be a number of seconds above 0 and up to 120, got \"\(timeoutRaw)\"")
             }
             var openLibraryURL = string("OPENLIBRARY_URL") ?? "https://openlibrary.org"
             while openLibraryURL.hasSuffix("/") { openLibraryURL.removeLast() }
             guard let parsed = URL(string: openLibraryURL), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
-                  parsed.host?.isEmpty == false else {
+                parsed.host?.isEmpty == false
+            else {
                 throw ConfigError(variable: "OPENLIBRARY_URL", problem: "must be an http(s) URL, got \"\(openLibraryURL)\"")
             }
             let daysRaw = string("LOOKUP_CACHE_DAYS") ?? "30"
             guard let cacheDays = Int(daysRaw), cacheDays >= 0 else {
-                throw ConfigError(variable: "LOOKUP_CACHE_DAYS", problem: "must be a whole number of days (0 turns the cache off), got \"\(daysRaw)\"")
+                throw ConfigError(
+                    variable: "LOOKUP_CACHE_DAYS",
+                    problem: "must be a whole number of days (0 turns the cache off), got \"\(daysRaw)\"")
             }
             if !sources.isEmpty {
                 lookup = ISBNLookup.Settings(
@@ -200,8 +210,9 @@ public struct AppConfig: Sendable {
             oneTimeTokenLifetime: try int("ONE_TIME_TOKEN_LIFETIME", 3 * 86400))
         config.trustedProxyHops = hops
         if secret == developmentSecret {
-            config.warnings.append("SECRET_KEY is not set: tokens are signed with the published development key, "
-                                   + "so anyone can forge them; never expose this server (production refuses to start so)")
+            config.warnings.append(
+                "SECRET_KEY is not set: tokens are signed with the published development key, "
+                    + "so anyone can forge them; never expose this server (production refuses to start so)")
         }
         config.lookup = lookup
         let costRaw = string("PASSWORD_HASH_COST") ?? "12"
@@ -211,12 +222,16 @@ public struct AppConfig: Sendable {
         config.passwordHashCost = cost
         let threadsRaw = string("PASSWORD_HASH_THREADS") ?? String(config.passwordHashThreads)
         guard let threads = Int(threadsRaw), threads >= 1 else {
-            throw ConfigError(variable: "PASSWORD_HASH_THREADS", problem: "must be a whole number of threads, at least 1, got \"\(threadsRaw)\"")
+            throw ConfigError(
+                variable: "PASSWORD_HASH_THREADS", problem: "must be a whole number of threads, at least 1, got \"\(threadsRaw)\""
+            )
         }
         config.passwordHashThreads = threads
         let queueRaw = string("PASSWORD_HASH_QUEUE") ?? String(8 * threads)
         guard let queue = Int(queueRaw), queue >= 0 else {
-            throw ConfigError(variable: "PASSWORD_HASH_QUEUE", problem: "must be a whole number of waiting hashes (0 or more), got \"\(queueRaw)\"")
+            throw ConfigError(
+                variable: "PASSWORD_HASH_QUEUE",
+                problem: "must be a whole number of waiting hashes (0 or more), got \"\(queueRaw)\"")
         }
         config.passwordHashQueue = queue
         return config

@@ -62,13 +62,14 @@ struct APIErrorMiddleware: AsyncMiddleware {
     private static func allowedMethods(_ request: Request) -> [String] {
         let parts = request.url.path.split(separator: "/").map(String.init)
         let matching = request.application.routes.all.filter { route in
-            route.path.count == parts.count && zip(route.path, parts).allSatisfy { component, part in
-                switch component {
-                case .constant(let value): value == part
-                case .parameter: true
-                case .anything, .catchall: true
+            route.path.count == parts.count
+                && zip(route.path, parts).allSatisfy { component, part in
+                    switch component {
+                    case .constant(let value): value == part
+                    case .parameter: true
+                    case .anything, .catchall: true
+                    }
                 }
-            }
         }
         // As the router does: a constant component wins over a parameter (`books/bulk` over `books/:bookID`).
         let constants = { (route: Route) in route.path.filter { if case .constant = $0 { true } else { false } }.count }

@@ -24,6 +24,7 @@ enum SecurityHeaders {
     ]
 
     /// The pages opened from mails: their inline style, a form that posts back, nothing else.
-    static let htmlPolicy = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+    static let htmlPolicy =
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
         + "base-uri 'none'; frame-ancestors 'none'"
 }

@@ -41,7 +41,8 @@ public enum LookupSource: Sendable, Equatable, CustomStringConvertible {
             let host = String(rest[..<colon])
             let database = String(rest[rest.index(after: slash)...])
             guard !host.isEmpty, !database.isEmpty, let port = Int(rest[rest.index(after: colon)..<slash]),
-                  (1...65535).contains(port) else {
+                (1...65535).contains(port)
+            else {
                 return .failure(.init(entry: entry, expected: "z3950:HOST:PORT/DATABASE"))
             }
             return .success(.z3950(host: host, port: port, database: database))
@@ -49,7 +50,8 @@ public enum LookupSource: Sendable, Equatable, CustomStringConvertible {
         if entry.lowercased().hasPrefix("sru:") {
             let url = String(entry.dropFirst("sru:".count))
             guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
-                  parsed.host?.isEmpty == false else {
+                parsed.host?.isEmpty == false
+            else {
                 return .failure(.init(entry: entry, expected: "sru:http(s)://HOST[:PORT]/PATH"))
             }
             return .success(.sru(url: url))

@@ -36,9 +36,10 @@ struct MARCRecord: Decodable {
                 return
             }
             let c = try decoder.container(keyedBy: Keys.self)
-            self = .data(ind1: try c.decodeIfPresent(String.self, forKey: .ind1) ?? " ",
-                         ind2: try c.decodeIfPresent(String.self, forKey: .ind2) ?? " ",
-                         subfields: try c.decodeIfPresent([[String: String]].self, forKey: .subfields) ?? [])
+            self = .data(
+                ind1: try c.decodeIfPresent(String.self, forKey: .ind1) ?? " ",
+                ind2: try c.decodeIfPresent(String.self, forKey: .ind2) ?? " ",
+                subfields: try c.decodeIfPresent([[String: String]].self, forKey: .subfields) ?? [])
         }
     }
 
@@ -50,8 +51,10 @@ struct MARCRecord: Decodable {
                 switch value {
                 case .control(let text): control[tag] = control[tag] ?? text
                 case .data(let ind1, let ind2, let subfields):
-                    fields.append(DataField(tag: tag, ind1: ind1, ind2: ind2,
-                                            subfields: subfields.flatMap { pairs in pairs.map { (code: $0.key, value: $0.value) } }))
+                    fields.append(
+                        DataField(
+                            tag: tag, ind1: ind1, ind2: ind2,
+                            subfields: subfields.flatMap { pairs in pairs.map { (code: $0.key, value: $0.value) } }))
                 }
             }
         }

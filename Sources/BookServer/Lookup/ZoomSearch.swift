@@ -38,7 +38,9 @@ enum ZoomSearch {
             preconditionFailure("Open Library is not a ZOOM target")
         }
 
-        guard let connection = ZOOM_connection_create(options) else { throw Failure(description: "YAZ could not allocate a connection") }
+        guard let connection = ZOOM_connection_create(options) else {
+            throw Failure(description: "YAZ could not allocate a connection")
+        }
         defer { ZOOM_connection_destroy(connection) }
         ZOOM_connection_connect(connection, address, 0)
         try check(connection)
@@ -66,7 +68,8 @@ enum ZoomSearch {
         if isSRU {
             // SRU answers MARCXML; YAZ's MARC reader turns it into MARC-in-JSON.
             guard let xml = ZOOM_record_get(record, "xml", &length), length > 0,
-                  let json = cyaz_marcxml_to_json(xml, length) else {
+                let json = cyaz_marcxml_to_json(xml, length)
+            else {
                 throw Failure(description: "the record is not MARCXML")
             }
             defer { free(json) }

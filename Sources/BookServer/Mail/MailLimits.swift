@@ -14,22 +14,29 @@ enum MailLimits {
 
     /// Whether one more `kind` mail to `recipient` is allowed; if so it is counted. Check and count
     /// are one atomic step across replicas (`CounterLock`), so parallel requests cannot overshoot.
-    static func allow(_ kind: String, to recipient: String, from client: String,
-                      on db: any Database, logger: Logger) async throws -> Bool {
+    static func allow(
+        _ kind: String, to recipient: String, from client: String,
+        on db: any Database, logger: Logger
+    ) async throws -> Bool {
         let address = recipient.lowercased()
         return try await CounterLock.withLock("mail-limits", on: db) { db in
             let since = Date().addingTimeInterval(-window)
             let toAddress = try await MailRequest.query(on: db)
                 .filter(\.$recipient == address).filter(\.$requestedAt > since).count()
             if toAddress >= perAddress {
-                logger.notice("mail limit: not sending the \(kind) mail to \(masked(address)): \(perAddress) mails to one address per \(Int(window / 60)) minutes")
+                logger.notice(
+                    "mail limit: not sending the \(kind) mail to \(masked(address)): \(perAddress) mails to one address per \(Int(window / 60)) minutes"
+                )
                 return false
             }
             // Per client, distinct addresses count: repeats to one address are the limit above.
-            let addresses = Set(try await MailRequest.query(on: db)
-                .filter(\.$client == client).filter(\.$requestedAt > since).all(\.$recipient))
+            let addresses = Set(
+                try await MailRequest.query(on: db)
+                    .filter(\.$client == client).filter(\.$requestedAt > since).all(\.$recipient))
             if !addresses.contains(address), addresses.count >= perClient {
-                logger.notice("mail limit: not sending the \(kind) mail asked for by \(client): \(perClient) addresses per client address per \(Int(window / 60)) minutes")
+                logger.notice(
+                    "mail limit: not sending the \(kind) mail asked for by \(client): \(perClient) addresses per client address per \(Int(window / 60)) minutes"
+                )
                 return false
             }
             try await MailRequest(recipient: address, client: client, requestedAt: Date()).create(on: db)

@@ -23,7 +23,9 @@ public struct MailMessage: Sendable {
             "Date: \(formatter.string(from: date))", "Message-ID: <\(messageID)>",
             "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit",
         ]
-        let lines = body.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
+        let lines = body.split(separator: "\n", omittingEmptySubsequences: false).map {
+            $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
+        }
         return (headers + [""] + lines).joined(separator: "\r\n") + "\r\n"
     }
 

@@ -13,7 +13,8 @@ struct AddSearchTrigramIndex: AsyncMigration {
         do {
             try await sql.raw("CREATE EXTENSION IF NOT EXISTS pg_trgm").run()
         } catch {
-            database.logger.warning("""
+            database.logger.warning(
+                """
                 search index: the pg_trgm extension could not be created (\(String(reflecting: error))); \
                 search works without it. To add the index later, as a superuser: CREATE EXTENSION pg_trgm; CREATE INDEX books_search_trgm ON books USING gin (search_text gin_trgm_ops);
                 """)

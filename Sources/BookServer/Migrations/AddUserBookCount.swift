@@ -14,26 +14,33 @@ struct AddUserBookCount: AsyncMigration {
         try await sql.raw("ALTER TABLE users ADD COLUMN book_count BIGINT NOT NULL DEFAULT 0").run()
         try await sql.raw("UPDATE users SET book_count = (SELECT COUNT(*) FROM books WHERE books.user_id = users.id)").run()
         if sql.dialect.name == "sqlite" {
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 CREATE TRIGGER books_count_insert AFTER INSERT ON books BEGIN
                   UPDATE users SET book_count = book_count + 1 WHERE id = NEW.user_id;
                 END
-                """).run()
-            try await sql.raw("""
+                """
+            ).run()
+            try await sql.raw(
+                """
                 CREATE TRIGGER books_count_delete AFTER DELETE ON books BEGIN
                   UPDATE users SET book_count = book_count - 1 WHERE id = OLD.user_id;
                 END
-                """).run()
-            try await sql.raw("""
+                """
+            ).run()
+            try await sql.raw(
+                """
                 CREATE TRIGGER books_count_move AFTER UPDATE OF user_id ON books WHEN OLD.user_id <> NEW.user_id BEGIN
                   UPDATE users SET book_count = book_count - 1 WHERE id = OLD.user_id;
                   UPDATE users SET book_count = book_count + 1 WHERE id = NEW.user_id;
                 END
-                """).run()
+                """
+            ).run()
         } else {
             // One function for the three statement triggers; each sees the transition tables it declares
             // (PostgreSQL allows no column list on a trigger with transition tables, hence the join).
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 CREATE FUNCTION books_count_change() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
                   IF TG_OP = 'INSERT' THEN
@@ -54,26 +61,35 @@ struct AddUserBookCount: AsyncMigration {
                   END IF;
                   RETURN NULL;
                 END $$
-                """).run()
-            try await sql.raw("""
+                """
+            ).run()
+            try await sql.raw(
+                """
                 CREATE TRIGGER books_count_insert AFTER INSERT ON books REFERENCING NEW TABLE AS new_books
                   FOR EACH STATEMENT EXECUTE FUNCTION books_count_change()
-                """).run()
-            try await sql.raw("""
+                """
+            ).run()
+            try await sql.raw(
+                """
                 CREATE TRIGGER books_count_delete AFTER DELETE ON books REFERENCING OLD TABLE AS old_books
                   FOR EACH STATEMENT EXECUTE FUNCTION books_count_change()
-                """).run()
-            try await sql.raw("""
+                """
+            ).run()
+            try await sql.raw(
+                """
                 CREATE TRIGGER books_count_move AFTER UPDATE ON books REFERENCING OLD TABLE AS old_books NEW TABLE AS new_books
                   FOR EACH STATEMENT EXECUTE FUNCTION books_count_change()
-                """).run()
+                """
+            ).run()
         }
     }
 
     func revert(on database: any Database) async throws {
         let sql = database as! any SQLDatabase
         for trigger in ["books_count_insert", "books_count_delete", "books_count_move"] {
-            let drop: SQLQueryString = sql.dialect.name == "sqlite" ? "DROP TRIGGER \(unsafeRaw: trigger)"
+            let drop: SQLQueryString =
+                sql.dialect.name == "sqlite"
+                ? "DROP TRIGGER \(unsafeRaw: trigger)"
                 : "DROP TRIGGER \(unsafeRaw: trigger) ON books"
             try await sql.raw(drop).run()
         }

@@ -17,7 +17,8 @@ struct SQLiteKeepUserIDs: AsyncMigration {
                 throw Problem(description: "SQLiteKeepUserIDs: there is no users table to rebuild")
             }
             if ddl.uppercased().contains("AUTOINCREMENT") { return }
-            let rebuilt = ddl
+            let rebuilt =
+                ddl
                 .replacingOccurrences(of: "CREATE TABLE \"users\"", with: "CREATE TABLE \"users_rebuilt\"")
                 .replacingOccurrences(of: "\"id\" INTEGER PRIMARY KEY", with: "\"id\" INTEGER PRIMARY KEY AUTOINCREMENT")
             guard rebuilt.contains("users_rebuilt"), rebuilt.contains("AUTOINCREMENT") else {

@@ -18,14 +18,17 @@ struct UniqueLocalEmail: AsyncMigration {
             let list = shared.map { address, accounts in
                 "\(address) (\(accounts.map(\.username).sorted().joined(separator: ", ")))"
             }.joined(separator: "; ")
-            let message = "migration UniqueLocalEmail: \(shared.count) e-mail address(es) are used by more than one local account: \(list). Give each account its own address, then start again."
+            let message =
+                "migration UniqueLocalEmail: \(shared.count) e-mail address(es) are used by more than one local account: \(list). Give each account its own address, then start again."
             database.logger.critical("\(message)")
             throw Duplicates(description: message)
         }
-        try await (database as! any SQLDatabase).raw("""
+        try await (database as! any SQLDatabase).raw(
+            """
             CREATE UNIQUE INDEX users_local_email_key ON users (lower(email)) \
             WHERE auth_source = 'local' AND email <> ''
-            """).run()
+            """
+        ).run()
     }
 
     func revert(on database: any Database) async throws {

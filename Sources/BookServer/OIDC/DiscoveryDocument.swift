@@ -7,8 +7,10 @@ public struct DiscoveryDocument: Codable, Sendable, Equatable {
     public var device_authorization_endpoint: String?
     public var userinfo_endpoint: String?
 
-    public init(issuer: String, jwks_uri: String, device_authorization_endpoint: String? = nil,
-                userinfo_endpoint: String? = nil) {
+    public init(
+        issuer: String, jwks_uri: String, device_authorization_endpoint: String? = nil,
+        userinfo_endpoint: String? = nil
+    ) {
         self.issuer = issuer
         self.jwks_uri = jwks_uri
         self.device_authorization_endpoint = device_authorization_endpoint

@@ -35,7 +35,8 @@ enum OIDCAccounts {
         } catch {
             // Two first calls at once: the other made the row (unique `oidc_subject`), use it.
             guard (error as? any DatabaseError)?.isConstraintFailure == true,
-                  let existing = try await find(subject: subject, on: db) else { throw error }
+                let existing = try await find(subject: subject, on: db)
+            else { throw error }
             return existing
         }
         return user
@@ -62,7 +63,8 @@ enum OIDCAccounts {
         if let first = claims.given_name, first != user.firstName { user.firstName = first }
         if let last = claims.family_name, last != user.lastName { user.lastName = last }
         if let authTime = claims.auth_time.map(Date.init(timeIntervalSince1970:)),
-           user.lastLogin.map({ Int($0.timeIntervalSince1970) }) != Int(authTime.timeIntervalSince1970) {
+            user.lastLogin.map({ Int($0.timeIntervalSince1970) }) != Int(authTime.timeIntervalSince1970)
+        {
             user.lastLogin = authTime
         }
         let desired = desiredUsername(claims, subject: user.oidcSubject ?? "")
@@ -76,7 +78,8 @@ enum OIDCAccounts {
     /// `preferred_username`, else the e-mail's local part, else a name made from the subject.
     static func desiredUsername(_ claims: AccessTokenClaims, subject: String) -> String {
         let candidates = [claims.preferred_username, claims.email?.split(separator: "@").first.map(String.init)]
-        let name = candidates.compactMap { $0?.trimmingCharacters(in: .whitespaces) }.first { !$0.isEmpty }
+        let name =
+            candidates.compactMap { $0?.trimmingCharacters(in: .whitespaces) }.first { !$0.isEmpty }
             ?? "user-" + subject.prefix(12)
         return String(name.prefix(usernameMax - clashSuffix.count - 4))
     }

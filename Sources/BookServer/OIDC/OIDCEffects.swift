@@ -22,9 +22,11 @@ public struct OIDCEffects: Sendable {
     /// The current time.
     public var now: @Sendable () -> Date
 
-    public init(fetch: @escaping @Sendable (String) async throws -> Response,
-                fetchAuthorized: (@Sendable (String, String) async throws -> Response)? = nil,
-                now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        fetch: @escaping @Sendable (String) async throws -> Response,
+        fetchAuthorized: (@Sendable (String, String) async throws -> Response)? = nil,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.fetch = fetch
         self.fetchAuthorized = fetchAuthorized ?? { url, _ in try await fetch(url) }
         self.now = now

@@ -79,7 +79,8 @@ public actor OIDCKeyStore {
         }
         // A token without `kid` is fine only while the provider publishes a single key.
         guard let kid = header.kid ?? (knownKeys.count == 1 ? knownKeys.keys.first : nil),
-              let keyAlg = knownKeys[kid] else {
+            let keyAlg = knownKeys[kid]
+        else {
             throw OIDCRejection("Token signing key is unknown")
         }
         if let keyAlg, keyAlg != alg { throw OIDCRejection("Token algorithm does not match its key") }

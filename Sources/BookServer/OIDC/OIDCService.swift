@@ -32,8 +32,8 @@ public struct OIDCService: Sendable {
     /// are when the provider has no userinfo endpoint or it fails.
     func withProfile(_ claims: AccessTokenClaims, token: String) async -> AccessTokenClaims {
         guard claims.lacksProfile, let subject = claims.sub,
-              let endpoint = await keys.discovery()?.userinfo_endpoint,
-              let info = await userinfo.info(for: subject, token: token, endpoint: endpoint, effects: effects, logger: logger)
+            let endpoint = await keys.discovery()?.userinfo_endpoint,
+            let info = await userinfo.info(for: subject, token: token, endpoint: endpoint, effects: effects, logger: logger)
         else { return claims }
         var filled = claims
         filled.fillProfile(from: info)

@@ -15,8 +15,10 @@ public actor UserinfoCache {
     public init() {}
 
     /// The userinfo claims for the token's subject: cached, or fetched with the token itself.
-    public func info(for subject: String, token: String, endpoint: String, effects: OIDCEffects,
-                     logger: Logger) async -> [String: JSONValue]? {
+    public func info(
+        for subject: String, token: String, endpoint: String, effects: OIDCEffects,
+        logger: Logger
+    ) async -> [String: JSONValue]? {
         let now = effects.now()
         if let hit = entries[subject], now.timeIntervalSince(hit.fetchedAt) < Self.lifetime { return hit.info }
         do {

@@ -15,9 +15,9 @@ public struct FieldReader {
 
     /// What became of one field.
     public enum Outcome<T> {
-        case absent          // not sent (PATCH), or optional and not sent
-        case value(T)        // sent and valid; `nil` inside for an explicit null on a nullable field
-        case invalid         // an error has been recorded
+        case absent  // not sent (PATCH), or optional and not sent
+        case value(T)  // sent and valid; `nil` inside for an explicit null on a nullable field
+        case invalid  // an error has been recorded
     }
 
     private mutating func raw(_ key: String, required: Bool) -> JSONValue?? {
@@ -39,9 +39,11 @@ public struct FieldReader {
     }
 
     /// A text field. Numbers are accepted and turned into text, as DRF does.
-    public mutating func string(_ key: String, required: Bool = true, maxLength: Int? = nil,
-                                allowBlank: Bool = false, nullable: Bool = false,
-                                characters: Characters = .any) -> Outcome<String?> {
+    public mutating func string(
+        _ key: String, required: Bool = true, maxLength: Int? = nil,
+        allowBlank: Bool = false, nullable: Bool = false,
+        characters: Characters = .any
+    ) -> Outcome<String?> {
         guard object[key] != nil else {
             if required && !partial { errors.add(key, "This field is required.") }
             return .absent
@@ -67,8 +69,12 @@ public struct FieldReader {
             return .invalid
         }
         if characters != .any,
-           let bad = ControlCharacters.firstForbidden(in: text, allowTabAndNewline: characters == .printableLines) {
-            errors.add(key, "This field may not contain control characters or bidirectional overrides (found \(ControlCharacters.name(bad))).")
+            let bad = ControlCharacters.firstForbidden(in: text, allowTabAndNewline: characters == .printableLines)
+        {
+            errors.add(
+                key,
+                "This field may not contain control characters or bidirectional overrides (found \(ControlCharacters.name(bad)))."
+            )
             return .invalid
         }
         if let maxLength, text.count > maxLength {
@@ -79,8 +85,10 @@ public struct FieldReader {
     }
 
     /// A whole number, from a JSON number or a numeric string.
-    public mutating func int(_ key: String, required: Bool = true, range: ClosedRange<Int>? = nil,
-                             nullable: Bool = false) -> Outcome<Int?> {
+    public mutating func int(
+        _ key: String, required: Bool = true, range: ClosedRange<Int>? = nil,
+        nullable: Bool = false
+    ) -> Outcome<Int?> {
         guard let value = object[key] else {
             if required && !partial { errors.add(key, "This field is required.") }
             return .absent

@@ -32,7 +32,9 @@ public struct BookWindow: Sendable {
 
     /// Zero-based page numbers that rows `range` need and that are neither here nor on their way.
     public func missingPages(for range: Range<Int>) -> [Int] {
-        guard !range.isEmpty else { return total == nil && pages.isEmpty && !inFlight.contains(0) && !failed.contains(0) ? [0] : [] }
+        guard !range.isEmpty else {
+            return total == nil && pages.isEmpty && !inFlight.contains(0) && !failed.contains(0) ? [0] : []
+        }
         var last = range.upperBound - 1
         if let t = total { last = min(last, max(0, t - 1)) }
         let first = min(range.lowerBound, last)

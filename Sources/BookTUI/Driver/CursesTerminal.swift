@@ -1,4 +1,5 @@
 import CNcurses
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -21,7 +22,8 @@ public final class CursesTerminal: Surface {
     public static func unusableReason(environment: [String: String]) -> String? {
         if cn_terminal_usable() != 0 { return nil }
         let term = environment["TERM"].map { $0.isEmpty ? "(empty)" : $0 } ?? "(not set)"
-        return "this terminal (TERM=\(term)) cannot show a full-screen program; run booktui in a terminal emulator, e.g. with TERM=xterm-256color"
+        return
+            "this terminal (TERM=\(term)) cannot show a full-screen program; run booktui in a terminal emulator, e.g. with TERM=xterm-256color"
     }
 
     /// Puts the terminal in full-screen raw mode. Raw (not cbreak) so that Ctrl-S and Ctrl-C
@@ -96,8 +98,10 @@ public final class CursesTerminal: Surface {
                 attrs[p.0] = a
             }
         } else {
-            attrs = [.title: rev | bold, .header: bold | ul, .selected: rev, .error: bold, .ok: bold,
-                     .key: bold, .field: ul, .fieldFocused: rev, .status: rev, .warning: bold, .dim: dim]
+            attrs = [
+                .title: rev | bold, .header: bold | ul, .selected: rev, .error: bold, .ok: bold,
+                .key: bold, .field: ul, .fieldFocused: rev, .status: rev, .warning: bold, .dim: dim,
+            ]
         }
         attrs[.normal] = cn_a_normal()
     }

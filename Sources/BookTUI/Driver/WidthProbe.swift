@@ -60,7 +60,7 @@ enum WidthProbe {
     /// The widths the reported columns show, or nil unless every probe was answered.
     static func widths(columns: [Int]) -> ClusterWidths? {
         guard columns.count == probes.count else { return nil }
-        let drawn = columns.map { $0 - 1 }                  // each probe starts at column 1
+        let drawn = columns.map { $0 - 1 }  // each probe starts at column 1
         return ClusterWidths(joinsZWJ: drawn[0] == 2, joinsModifiers: drawn[1] == 2, widensVS16: drawn[2] == 2)
     }
 

@@ -5,8 +5,10 @@ final class ConfirmDialog: Screen {
     let choices: String
     let onYes: (App) -> Void
     let onNo: ((App) -> Void)?
-    init(question: String, choices: String = "y = yes   n = no", onYes: @escaping (App) -> Void,
-         onNo: ((App) -> Void)? = nil) {
+    init(
+        question: String, choices: String = "y = yes   n = no", onYes: @escaping (App) -> Void,
+        onNo: ((App) -> Void)? = nil
+    ) {
         self.question = question; self.choices = choices; self.onYes = onYes; self.onNo = onNo
     }
 

@@ -39,8 +39,10 @@ final class ScanScreen: Screen {
 
     var title: String { "Scan ISBNs" }
     var help: [(key: String, action: String)] {
-        [("ISBN + Enter", "look it up and save it (a scanner types both)"), ("Ctrl-T", "saved books available: yes / no"),
-         ("Esc", "stop scanning; what could not be saved opens as forms to review"), ("F1", "this help")]
+        [
+            ("ISBN + Enter", "look it up and save it (a scanner types both)"), ("Ctrl-T", "saved books available: yes / no"),
+            ("Esc", "stop scanning; what could not be saved opens as forms to review"), ("F1", "this help"),
+        ]
     }
     var footer: String { "scan or type an ISBN + Enter · Ctrl-T available · Esc done · F1 help" }
 
@@ -69,23 +71,28 @@ final class ScanScreen: Screen {
         items.append(Item(isbn: isbn, status: .lookingUp))
         let available = self.available
         // The next scan must not wait for this one: the call holds no keys.
-        app.perform("Looking up \(isbn)", owner: self, holdsKeys: false, { c -> Status in
-            if let have = try? await c.booksWithISBN(isbn).first { return .alreadyHave(have.title) }
-            switch try await c.lookupISBN(isbn) {
-            case .notFound: return .notFound
-            case .sourcesDown(let why): return .sourcesDown(why)
-            case .found(let d):
-                let missing = [("title", d.fullTitle), ("author", d.author), ("year", d.publishedYear.map(String.init))]
-                    .filter { $0.1?.isEmpty ?? true }.map(\.0)
-                guard missing.isEmpty, let title = d.fullTitle, let author = d.author, let year = d.publishedYear else {
-                    return .incomplete(d, missing: missing)
+        app.perform(
+            "Looking up \(isbn)", owner: self, holdsKeys: false,
+            { c -> Status in
+                if let have = try? await c.booksWithISBN(isbn).first { return .alreadyHave(have.title) }
+                switch try await c.lookupISBN(isbn) {
+                case .notFound: return .notFound
+                case .sourcesDown(let why): return .sourcesDown(why)
+                case .found(let d):
+                    let missing = [("title", d.fullTitle), ("author", d.author), ("year", d.publishedYear.map(String.init))]
+                        .filter { $0.1?.isEmpty ?? true }.map(\.0)
+                    guard missing.isEmpty, let title = d.fullTitle, let author = d.author, let year = d.publishedYear else {
+                        return .incomplete(d, missing: missing)
+                    }
+                    let book = try await c.createBook(
+                        BookDraft(
+                            title: title, author: author, publishedYear: year,
+                            isAvailable: available, isbn: d.isbn,
+                            publisher: d.publisher, pages: d.pages))
+                    return .saved(book.title)
                 }
-                let book = try await c.createBook(BookDraft(title: title, author: author, publishedYear: year,
-                                                            isAvailable: available, isbn: d.isbn,
-                                                            publisher: d.publisher, pages: d.pages))
-                return .saved(book.title)
             }
-        }) { [weak self] r in
+        ) { [weak self] r in
             guard let self, items.indices.contains(index) else { return }
             switch r {
             case .success(let s): items[index].status = s
@@ -113,8 +120,9 @@ final class ScanScreen: Screen {
         let v = editor.view(width: 24)
         s.text(row, 7, v.text, width: 24, .fieldFocused)
         s.setCursor((row, 7 + v.cursorColumn))
-        s.text(row, 33, "Available: " + (available ? "yes" : "no") + "   \(saved) saved · \(review.count) to review",
-               width: max(0, s.cols - 34), .dim)
+        s.text(
+            row, 33, "Available: " + (available ? "yes" : "no") + "   \(saved) saved · \(review.count) to review",
+            width: max(0, s.cols - 34), .dim)
         row += 2
         let room = max(0, area.bottom - row - 1)
         for item in items.suffix(room).reversed() {
@@ -130,7 +138,8 @@ final class ScanScreen: Screen {
         case .saved(let t): ("✓ saved “\(t)”", .ok)
         case .alreadyHave(let t): ("already in your catalogue: “\(t)”", .warning)
         case .notFound: ("not found: to review", .warning)
-        case .incomplete(let d, let missing): ("found “\(d.fullTitle ?? "?")”, no \(missing.joined(separator: ", ")): to review", .warning)
+        case .incomplete(let d, let missing):
+            ("found “\(d.fullTitle ?? "?")”, no \(missing.joined(separator: ", ")): to review", .warning)
         case .sourcesDown(let why): ("source down (\(why)): to review", .error)
         case .refused(let why): ("✗ \(why)", .error)
         }

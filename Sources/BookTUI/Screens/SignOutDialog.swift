@@ -27,7 +27,8 @@ final class SignOutDialog: Screen {
         let w = min(area.width - 4, 64)
         let left = area.left + (area.width - w) / 2
         let top = area.top + area.height / 2 - 4
-        let lines = ["Log out of \(app.client.server) (signed in via \(app.providerName)):", ""]
+        let lines =
+            ["Log out of \(app.client.server) (signed in via \(app.providerName)):", ""]
             + Self.choices.enumerated().map { i, c in
                 (i == selected ? "▶ " : "  ") + "\(c.key)  \(Self.text(c.strength, provider: app.providerName))"
             }
@@ -46,8 +47,11 @@ final class SignOutDialog: Screen {
         case .down: selected = min(Self.choices.count - 1, selected + 1)
         case .enter: go(Self.choices[selected].strength, app)
         case .char(let c):
-            if let i = Self.choices.firstIndex(where: { $0.key == c }) { go(Self.choices[i].strength, app) }
-            else if c == "q" { app.pop() }
+            if let i = Self.choices.firstIndex(where: { $0.key == c }) {
+                go(Self.choices[i].strength, app)
+            } else if c == "q" {
+                app.pop()
+            }
         case .escape: app.pop()
         default: break
         }
@@ -61,8 +65,10 @@ final class SignOutDialog: Screen {
             switch r {
             case .success(let report):
                 let steps = report.steps.map { "  " + $0.line }.joined(separator: "\n")
-                app.reset(to: LoginScreen(username: "", message: "Logged out \(user):\n" + steps,
-                                          style: report.allDone ? .ok : .warning))
+                app.reset(
+                    to: LoginScreen(
+                        username: "", message: "Logged out \(user):\n" + steps,
+                        style: report.allDone ? .ok : .warning))
             case .failure:
                 app.reset(to: LoginScreen(message: "Logged out here (local tokens deleted).", style: .warning))
             }

@@ -62,9 +62,13 @@ public enum DisplayWidth {
         guard s.unicodeScalars.contains(where: isControl) else { return s }
         var out = String.UnicodeScalarView()
         for scalar in s.unicodeScalars {
-            if scalar == "\n" || scalar == "\t" { out.append(" ") }
-            else if isControl(scalar) { out.append(placeholder) }
-            else { out.append(scalar) }
+            if scalar == "\n" || scalar == "\t" {
+                out.append(" ")
+            } else if isControl(scalar) {
+                out.append(placeholder)
+            } else {
+                out.append(scalar)
+            }
         }
         return String(out)
     }
@@ -86,7 +90,7 @@ public enum DisplayWidth {
         var afterZWJ = false
         for s in c.unicodeScalars {
             let raw = scalarWidth(s)
-            let w = raw >= 0 ? raw : (out.isEmpty ? 1 : 0)   // unknown: one column if it leads
+            let w = raw >= 0 ? raw : (out.isEmpty ? 1 : 0)  // unknown: one column if it leads
             let joined = (afterZWJ && widths.joinsZWJ) || (isSkinTone(s) && widths.joinsModifiers)
             if out.isEmpty || (w > 0 && !joined) {
                 out.append(([s], w))

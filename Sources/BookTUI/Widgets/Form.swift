@@ -20,8 +20,10 @@ public final class Field {
     let original: String
     let originalToggle: Bool
 
-    public init(_ name: String, _ label: String, _ value: String = "", masked: Bool = false,
-                toggle: Bool? = nil, validate: @escaping (String) -> String? = { _ in nil }) {
+    public init(
+        _ name: String, _ label: String, _ value: String = "", masked: Bool = false,
+        toggle: Bool? = nil, validate: @escaping (String) -> String? = { _ in nil }
+    ) {
         self.name = name; self.label = label
         self.editor = LineEditor(value)
         self.masked = masked

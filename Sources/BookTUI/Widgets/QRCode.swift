@@ -15,7 +15,8 @@ public struct QRCode: Sendable, Equatable {
     /// Encodes `text` (UTF-8); nil when it is longer than `maxBytes` or libqrencode refuses it.
     public init?(_ text: String) {
         guard !text.isEmpty, text.utf8.count <= Self.maxBytes,
-              let code = QRcode_encodeString8bit(text, 0, QR_ECLEVEL_M) else { return nil }
+            let code = QRcode_encodeString8bit(text, 0, QR_ECLEVEL_M)
+        else { return nil }
         defer { QRcode_free(code) }
         let width = Int(code.pointee.width)
         let data = UnsafeBufferPointer(start: code.pointee.data, count: width * width)
@@ -32,14 +33,15 @@ public struct QRCode: Sendable, Equatable {
             return rr >= 0 && cc >= 0 && rr < size && cc < size && modules[rr][cc]
         }
         return stride(from: 0, to: n, by: 2).map { r in
-            String((0..<n).map { c -> Character in
-                switch (dark(r, c), dark(r + 1, c)) {
-                case (true, true): return "█"
-                case (true, false): return "▀"
-                case (false, true): return "▄"
-                case (false, false): return " "
-                }
-            })
+            String(
+                (0..<n).map { c -> Character in
+                    switch (dark(r, c), dark(r + 1, c)) {
+                    case (true, true): return "█"
+                    case (true, false): return "▀"
+                    case (false, true): return "▄"
+                    case (false, false): return " "
+                    }
+                })
         }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import BookClient
 import Dispatch
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,7 +14,8 @@ extension BooktuiCommand {
     /// with our column names; what the user has already is skipped, so running it again resumes.
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Add the books of a file: our CSV or JSON export, Goodreads, LibraryThing, Calibre, or a CSV with our column names.",
+            abstract:
+                "Add the books of a file: our CSV or JSON export, Goodreads, LibraryThing, Calibre, or a CSV with our column names.",
             discussion: """
                 Books the account has already (same ISBN, else same title, author and year) are skipped, so a second \
                 run adds nothing and a stopped one resumes. Exit status: 0 when every row was added or already \
@@ -22,7 +24,10 @@ extension BooktuiCommand {
         @OptionGroup var options: ServerOptions
         @Argument(help: "The file to read.") var file: String
         @Flag(name: .long, help: "Check the file and say what would be added, without adding anything.") var dryRun = false
-        @Option(name: .long, help: "The file's layout: \(ImportFormat.allCases.map(\.rawValue).joined(separator: ", ")) (default: from its header).")
+        @Option(
+            name: .long,
+            help:
+                "The file's layout: \(ImportFormat.allCases.map(\.rawValue).joined(separator: ", ")) (default: from its header).")
         var format: ImportFormat?
 
         func run() throws {

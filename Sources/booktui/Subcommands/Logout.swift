@@ -8,7 +8,9 @@ extension BooktuiCommand {
     struct Logout: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Sign out: revoke the session on the server (and end the single sign-on session) and delete local tokens.",
-            discussion: "For a single sign-on (Keycloak or another provider) the default ends the provider's session everywhere (single sign-out).")
+            discussion:
+                "For a single sign-on (Keycloak or another provider) the default ends the provider's session everywhere (single sign-out)."
+        )
         @OptionGroup var options: ServerOptions
 
         /// Only forget the tokens here.
@@ -31,7 +33,9 @@ extension BooktuiCommand {
         }
 
         func validate() throws {
-            if localOnly && keepKeycloakSession { throw ValidationError("--local-only and --keep-keycloak-session exclude each other") }
+            if localOnly && keepKeycloakSession {
+                throw ValidationError("--local-only and --keep-keycloak-session exclude each other")
+            }
         }
 
         func run() throws {

@@ -28,7 +28,9 @@ extension BooktuiCommand {
             switch outcome {
             case .success(let (p, session, ssoState)):
                 print("User:           \(p.username)")
-                print("Roles:          \(p.roles.map { $0.isEmpty ? "(none)" : $0.joined(separator: ", ") } ?? "(server has no roles)")")
+                print(
+                    "Roles:          \(p.roles.map { $0.isEmpty ? "(none)" : $0.joined(separator: ", ") } ?? "(server has no roles)")"
+                )
                 if let info = session?.oidc {
                     let how = SignInFlow(rawValue: info.flow)?.label ?? info.flow
                     print("Signed in with: single sign-on via \(info.displayName) (\(info.issuer), \(how))")

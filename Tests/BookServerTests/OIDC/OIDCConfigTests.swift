@@ -1,5 +1,6 @@
 import Testing
 import Vapor
+
 @testable import BookServer
 
 @Suite struct OIDCConfigTests {
@@ -13,10 +14,13 @@ import Vapor
     }
 
     @Test func roleClientFollowsTheAudience() throws {
-        let oidc = try #require(try AppConfig.load([
-            "OIDC_ISSUER": "https://sso.example.org/realms/books", "OIDC_AUDIENCE": "books-api",
-            "OIDC_INTERNAL_URL": "http://keycloak:8080/realms/books",
-        ], environment: .testing).oidc)
+        let oidc = try #require(
+            try AppConfig.load(
+                [
+                    "OIDC_ISSUER": "https://sso.example.org/realms/books", "OIDC_AUDIENCE": "books-api",
+                    "OIDC_INTERNAL_URL": "http://keycloak:8080/realms/books",
+                ], environment: .testing
+            ).oidc)
         #expect(oidc.audience == "books-api" && oidc.roleClient == "books-api")
         #expect(oidc.internalURL == "http://keycloak:8080/realms/books")
         #expect(oidc.scopes == ["openid", "profile", "email"])
@@ -35,13 +39,14 @@ import Vapor
         #expect(throws: ConfigError.self) { try paths("roles.") }
     }
 
-    @Test(arguments: [
-        ("https://sso.example.org/realms/books", nil, "Keycloak"),
-        ("http://127.0.0.1:4593/glewlwyd/api/oidc", nil, "Glewlwyd"),
-        ("https://accounts.google.com", nil, "Google"),
-        ("https://login.example.org/oidc", nil, "login.example.org"),
-        ("https://login.example.org/oidc", "Example SSO", "Example SSO"),
-    ] as [(String, String?, String)])
+    @Test(
+        arguments: [
+            ("https://sso.example.org/realms/books", nil, "Keycloak"),
+            ("http://127.0.0.1:4593/glewlwyd/api/oidc", nil, "Glewlwyd"),
+            ("https://accounts.google.com", nil, "Google"),
+            ("https://login.example.org/oidc", nil, "login.example.org"),
+            ("https://login.example.org/oidc", "Example SSO", "Example SSO"),
+        ] as [(String, String?, String)])
     func providerNameIsSetOrDerived(_ issuer: String, _ name: String?, _ expected: String) throws {
         var env = ["OIDC_ISSUER": issuer]
         if let name { env["OIDC_PROVIDER_NAME"] = name }

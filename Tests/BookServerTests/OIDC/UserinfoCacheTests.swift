@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Testing
+
 @testable import BookServer
 
 /// The userinfo cache against a provider made of closures: one fetch per subject while fresh, the
@@ -20,7 +21,9 @@ import Testing
 
     func effects(_ calls: Calls, _ clock: Clock, body: @escaping @Sendable (String) -> String) -> OIDCEffects {
         OIDCEffects(
-            fetch: { _ in Issue.record("plain fetch used"); return .init(status: 500, body: Data()) },
+            fetch: { _ in
+                Issue.record("plain fetch used"); return .init(status: 500, body: Data())
+            },
             fetchAuthorized: { url, token in
                 calls.add(url, token)
                 return .init(status: calls.status, body: Data(body(token).utf8))
