@@ -59,6 +59,7 @@ public func configure(_ app: Application) async throws {
     app.migrations.add(RefoldSearchText())
     app.migrations.add(AddUserBookCount())
     app.migrations.add(AddSearchTrigramIndex())
+    app.migrations.add(AddSQLiteSearchIndex())
 
     // services
     app.passwords.use(.bcrypt(cost: config.passwordHashCost))

@@ -126,3 +126,36 @@ def test_search_ignores_case_and_accents(server):
     assert titles("bronte") == ["Wuthering Heights"]
     assert titles("brontë") == ["Wuthering Heights"]
     assert titles("soren") == ["Kierkegaard"]
+
+
+def test_search_takes_wildcard_characters_as_themselves(server):
+    # LIKE's % _ and the escape !, GLOB's * ? [ ]: each is only itself in a search term.
+    api = signup(server)
+    titles = ["100% pure", "a_b", "what?", "[draft] notes", "5*3 tables", "hey! you", "plain"]
+    for t in titles:
+        add(api, title=t)
+
+    def found(term):
+        return sorted(b["title"] for b in api.get("/api/books/", params={"search": term}).json())
+
+    assert found("%") == ["100% pure"]
+    assert found("_") == ["a_b"]
+    assert found("?") == ["what?"]
+    assert found("[draft]") == ["[draft] notes"]
+    assert found("]") == ["[draft] notes"]
+    assert found("5*3") == ["5*3 tables"]
+    assert found("*") == ["5*3 tables"]
+    assert found("y! y") == ["hey! you"]
+    assert found("pure") == ["100% pure"]
+    assert found("zz*") == []
+
+
+def test_search_follows_changes_and_deletions(server):
+    api = signup(server)
+    book = add(api, title="Needle in a haystack")
+    assert [b["id"] for b in api.get("/api/books/", params={"search": "haystack"}).json()] == [book["id"]]
+    assert api.patch(f"/api/books/{book['id']}/", json={"title": "Pin in a cushion"}).status_code == 200
+    assert api.get("/api/books/", params={"search": "haystack"}).json() == []
+    assert [b["id"] for b in api.get("/api/books/", params={"search": "cushion"}).json()] == [book["id"]]
+    assert api.delete(f"/api/books/{book['id']}/").status_code == 204
+    assert api.get("/api/books/", params={"search": "cushion"}).json() == []

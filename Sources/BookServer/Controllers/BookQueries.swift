@@ -37,14 +37,38 @@ enum BookQueries {
     /// folded the same way, in which `%` and `_` are the characters themselves, not LIKE's wildcards.
     static func searchPredicate(_ raw: String) -> (any SQLExpression)? {
         let term = SearchText.term(raw)
-        guard !term.isEmpty else { return nil }
-        var pattern = "%"
-        for character in term {
-            if character == "!" || character == "%" || character == "_" { pattern.append("!") }
-            pattern.append(character)
+        return term.isEmpty ? nil : SearchPredicate(term: term)
+    }
+
+    /// `search_text` holds `term` as a substring. On SQLite the trigram index (`AddSQLiteSearchIndex`)
+    /// answers it with GLOB (`*`, `?` and `[` of the term as themselves, in brackets); elsewhere
+    /// LIKE (`%`, `_` and the escape `!` escaped), which PostgreSQL's `pg_trgm` index serves.
+    struct SearchPredicate: SQLExpression {
+        var term: String
+
+        func serialize(to serializer: inout SQLSerializer) {
+            if serializer.dialect.name == "sqlite" {
+                var pattern = "*"
+                for character in term {
+                    if character == "*" || character == "?" || character == "[" {
+                        pattern += "[\(character)]"
+                    } else {
+                        pattern.append(character)
+                    }
+                }
+                pattern.append("*")
+                SQLQueryString("id IN (SELECT rowid FROM books_search WHERE search_text GLOB \(bind: pattern))")
+                    .serialize(to: &serializer)
+            } else {
+                var pattern = "%"
+                for character in term {
+                    if character == "!" || character == "%" || character == "_" { pattern.append("!") }
+                    pattern.append(character)
+                }
+                pattern.append("%")
+                SQLQueryString("search_text LIKE \(bind: pattern) ESCAPE '!'").serialize(to: &serializer)
+            }
         }
-        pattern.append("%")
-        return SQLQueryString("search_text LIKE \(bind: pattern) ESCAPE '!'")
     }
 
     static func sql(_ db: any Database) throws -> any SQLDatabase {
