@@ -16,6 +16,7 @@ public func configure(_ app: Application) async throws {
     app.middleware.use(RequestLogMiddleware())
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(APIErrorMiddleware())
+    app.middleware.use(AuthCacheInvalidation())
     app.routes.defaultMaxBodySize = "1mb"
     let encoder = JSONEncoder()
     encoder.dateEncodingStrategy = .iso8601
@@ -70,6 +71,7 @@ public func configure(_ app: Application) async throws {
     app.localTokens = await LocalTokens(
         secret: config.secretKey, accessLifetime: config.accessTokenLifetime, refreshLifetime: config.refreshTokenLifetime)
     app.oneTimeTokens = OneTimeTokens(secret: config.secretKey, lifetime: config.oneTimeTokenLifetime)
+    app.principalCache = PrincipalCache(lifetime: .milliseconds(Int64(config.authCacheMilliseconds)))
     let transport: any MailTransport =
         if let smtp = config.smtp {
             SMTPTransport(settings: smtp, caFile: smtp.caFile, group: app.eventLoopGroup)

@@ -76,6 +76,14 @@ import Vapor
             try AppConfig.load(["SMTP_HOST": "relay.example", "SMTP_CA_FILE": ""], environment: .testing).smtp?.caFile == nil)
     }
 
+    @Test func authCacheIsAtMostASecond() throws {
+        #expect(try AppConfig.load([:], environment: .testing).authCacheMilliseconds == 1000)
+        #expect(try AppConfig.load(["AUTH_CACHE_MS": "0"], environment: .testing).authCacheMilliseconds == 0)
+        for bad in ["1001", "-1", "soon"] {
+            #expect(throws: ConfigError.self) { try AppConfig.load(["AUTH_CACHE_MS": bad], environment: .testing) }
+        }
+    }
+
     @Test func trustedProxyHops() throws {
         #expect(try AppConfig.load([:], environment: .testing).trustedProxyHops == 0)
         #expect(try AppConfig.load(["TRUSTED_PROXY_HOPS": "2"], environment: .testing).trustedProxyHops == 2)

@@ -20,6 +20,15 @@ struct BearerAuthenticator: AsyncMiddleware {
     }
 
     private func localPrincipal(_ token: String, _ request: Request) async throws -> Principal {
+        let cache = request.application.principalCache
+        if let known = cache.principal(for: token) { return known }
+        let generation = cache.generation
+        let principal = try await readLocalPrincipal(token, request)
+        cache.store(principal, for: token, readAt: generation)
+        return principal
+    }
+
+    private func readLocalPrincipal(_ token: String, _ request: Request) async throws -> Principal {
         guard let claims = await request.application.localTokens.verify(token, as: .access) else {
             throw APIError.invalidAccessToken()
         }

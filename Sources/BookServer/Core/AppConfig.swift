@@ -72,6 +72,9 @@ public struct AppConfig: Sendable {
     public var passwordHashThreads = max(1, System.coreCount / 2)
     /// Hashes that may wait for a thread before logins answer 503 (`PASSWORD_HASH_QUEUE`; 8 per thread).
     public var passwordHashQueue = 8 * max(1, System.coreCount / 2)
+    /// How long a checked access token's principal is kept (`AUTH_CACHE_MS`, 0–1000; 1000 by
+    /// default; 0 turns the cache off): `PrincipalCache`.
+    public var authCacheMilliseconds = 1000
 
     /// Reads the configuration; throws naming the first variable that is missing or wrong.
     public static func load(_ env: [String: String], environment: Environment) throws -> AppConfig {
@@ -234,6 +237,12 @@ public struct AppConfig: Sendable {
                 problem: "must be a whole number of waiting hashes (0 or more), got \"\(queueRaw)\"")
         }
         config.passwordHashQueue = queue
+        let cacheRaw = string("AUTH_CACHE_MS") ?? "1000"
+        guard let cacheMilliseconds = Int(cacheRaw), (0...1000).contains(cacheMilliseconds) else {
+            throw ConfigError(
+                variable: "AUTH_CACHE_MS", problem: "must be milliseconds from 0 (off) to 1000, got \"\(cacheRaw)\"")
+        }
+        config.authCacheMilliseconds = cacheMilliseconds
         return config
     }
 
