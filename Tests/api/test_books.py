@@ -159,3 +159,15 @@ def test_search_follows_changes_and_deletions(server):
     assert [b["id"] for b in api.get("/api/books/", params={"search": "cushion"}).json()] == [book["id"]]
     assert api.delete(f"/api/books/{book['id']}/").status_code == 204
     assert api.get("/api/books/", params={"search": "cushion"}).json() == []
+
+
+def test_pages_past_the_end_are_not_found_however_far(server):
+    api = signup(server)
+    add(api, title="Only")
+    assert api.get("/api/books/?page_size=1&page=1").json()["count"] == 1
+    for page in ("2", str(10**15), str(2**62), str(2**63 - 1)):
+        r = api.get("/api/books/", params={"page_size": "500", "page": page})
+        assert r.status_code == 404 and r.json() == {"detail": "Invalid page."}, page
+    assert api.get("/api/books/?search=only&page_size=1&page=2").status_code == 404
+    empty = signup(server)
+    assert empty.get("/api/books/?page_size=5").json() == {"count": 0, "next": None, "previous": None, "results": []}

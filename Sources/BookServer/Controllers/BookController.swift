@@ -41,10 +41,12 @@ struct BookController: RouteCollection {
         } else {
             page = 1
         }
-        let count = try await BookQueries.count(filter, on: req.db)
+        let (start, end) =
+            page.multipliedReportingOverflow(by: size).overflow
+            ? (Int.max - size, Int.max) : ((page - 1) * size, page * size)
+        let (count, books) = try await BookQueries.page(filter, range: start..<end, on: req.db)
         let lastPage = max(1, (count + size - 1) / size)
         guard page <= lastPage else { throw APIError(.notFound, "Invalid page.") }
-        let books = try await BookQueries.list(filter, range: ((page - 1) * size)..<(page * size), on: req.db)
         let dto = PageDTO(
             count: count,
             next: page < lastPage ? pageURL(req, page: page + 1) : nil,

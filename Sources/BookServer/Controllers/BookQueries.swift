@@ -99,6 +99,21 @@ enum BookQueries {
         return try await BookRows.fetch(query, on: db)
     }
 
+    /// A page of the filtered books and how many there are in all. A user's whole library is
+    /// counted by `users.book_count` in the same query (one round trip); a filtered one, or a page
+    /// with no books on it, by `count`.
+    static func page(_ filter: Filter, range: Range<Int>, on db: any Database) async throws -> (count: Int, books: [BookDTO]) {
+        let unfiltered = filter.search == nil && filter.isAvailable == nil
+        let query = try sql(db).select()
+        if unfiltered {
+            query.column(SQLQueryString("(SELECT book_count FROM users WHERE id = \(bind: filter.ownerID)) AS total"))
+        }
+        filter.order(filter.restrict(query.columns(columns).from("books"))).offset(range.lowerBound).limit(range.count)
+        let (total, books) = try await BookRows.fetch(query, total: unfiltered, on: db)
+        if let total { return (total, books) }
+        return (try await count(filter, on: db), books)
+    }
+
     /// One of the owner's books; someone else's is indistinguishable from a missing one.
     static func one(id: Int, ownerID: Int, on db: any Database) async throws -> BookDTO? {
         let query = try sql(db).select().columns(columns).from("books")

@@ -13,28 +13,42 @@ import Vapor
 /// SQLKit logs it; another database takes the SQLKit path.
 enum BookRows {
     static func fetch(_ query: SQLSelectBuilder, on db: any Database) async throws -> [BookDTO] {
+        try await fetch(query, total: false, on: db).books
+    }
+
+    /// With `total`, the query's first column is a count (`total`) before `BookQueries.columns`;
+    /// it is read from the first row (nil when there is none).
+    static func fetch(_ query: SQLSelectBuilder, total: Bool, on db: any Database) async throws -> (total: Int?, books: [BookDTO])
+    {
         let sql = try BookQueries.sql(db)
         let (text, binds) = sql.serialize(query.select)
+        var count: Int?
         if let sqlite = db as? any SQLiteDatabase {
             log(text, binds, sql, db)
             let encoder = SQLiteDataEncoder()
             let rows = try await sqlite.query(text, try binds.map { try encoder.encode($0) })
-            return try rows.map { row in
+            let books = try rows.map { row in
                 var columns = SQLiteColumns(row.columns.makeIterator())
+                if total { count = try columns.int("total") }
                 return try BookDTO(reading: &columns)
             }
+            return (count, books)
         }
         if let postgres = db as? any PostgresDatabase, let bindings = postgresBindings(binds) {
             log(text, binds, sql, db)
             let result = try await postgres.withConnection {
                 $0.query(PostgresQuery(unsafeSQL: text, binds: bindings), logger: db.logger)
             }.get()
-            return try result.rows.map { row in
+            let books = try result.rows.map { row in
                 var cells = PostgresCells(row.makeIterator())
+                if total { count = try cells.int("total") }
                 return try BookDTO(reading: &cells)
             }
+            return (count, books)
         }
-        return try await query.all().map(BookDTO.init(row:))  // SQLKit logs this one itself
+        let rows = try await query.all()  // SQLKit logs this one itself
+        count = try total ? rows.first?.decode(column: "total", as: Int.self) : nil
+        return (count, try rows.map(BookDTO.init(row:)))
     }
 
     /// As SQLKit logs a query it runs (at its `queryLogLevel`, binds hidden by `LogRedaction`).
