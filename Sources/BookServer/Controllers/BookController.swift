@@ -29,8 +29,10 @@ struct BookController: RouteCollection {
         let pageParam = req.query[String.self, at: "page"]
         let sizeParam = req.query[String.self, at: "page_size"]
         guard pageParam != nil || sizeParam != nil else {
-            let books = try await BookQueries.list(filter, on: req.db)
-            return books.jsonResponse(capacity: 64 + 320 * books.count)
+            var headers = HTTPHeaders()
+            headers.contentType = .json
+            return Response(
+                status: .ok, headers: headers, body: .init(buffer: try await BookQueries.listJSON(filter, on: req.db)))
         }
         let size = min(Int(sizeParam ?? "") ?? Self.defaultPageSize, Self.maxPageSize)
         guard size > 0 else { throw FieldErrors("page_size", "Ensure this value is greater than or equal to 1.") }

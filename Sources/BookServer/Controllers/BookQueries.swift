@@ -99,6 +99,12 @@ enum BookQueries {
         return try await BookRows.fetch(query, on: db)
     }
 
+    /// The filtered books in order, as the JSON array the seed's clients ask for.
+    static func listJSON(_ filter: Filter, on db: any Database) async throws -> ByteBuffer {
+        let query = filter.order(filter.restrict(try sql(db).select().columns(columns).from("books")))
+        return try await BookRows.jsonArray(query, on: db)
+    }
+
     /// A page of the filtered books and how many there are in all. A user's whole library is
     /// counted by `users.book_count` in the same query (one round trip); a filtered one, or a page
     /// with no books on it, by `count`.

@@ -51,6 +51,53 @@ enum BookRows {
         return (count, try rows.map(BookDTO.init(row:)))
     }
 
+    /// The books of `query` as a JSON array, each written as its row arrives: on SQLite no row and
+    /// no `BookDTO` is kept (a library of 10,000 books is the seed client's one call).
+    static func jsonArray(_ query: SQLSelectBuilder, on db: any Database) async throws -> ByteBuffer {
+        let sql = try BookQueries.sql(db)
+        if let sqlite = db as? any SQLiteDatabase {
+            let (text, binds) = sql.serialize(query.select)
+            log(text, binds, sql, db)
+            let encoder = SQLiteDataEncoder()
+            let sink = JSONArraySink(capacity: 64 * 1024)
+            try await sqlite.query(text, try binds.map { try encoder.encode($0) }) { row in
+                sink.add { json in
+                    var columns = SQLiteColumns(row.columns.makeIterator())
+                    try BookDTO(reading: &columns).write(to: &json)
+                }
+            }
+            return try sink.finish()
+        }
+        let books = try await fetch(query, on: db)
+        var json = JSONWriter(capacity: 64 + 320 * books.count)
+        books.write(to: &json)
+        return json.buffer
+    }
+
+    /// A JSON array written by the driver's thread as rows arrive, and handed back once the query is
+    /// done (the first error stops the writing and is thrown then).
+    final class JSONArraySink: @unchecked Sendable {
+        private var json: JSONWriter
+        private var error: (any Error)?
+
+        init(capacity: Int) {
+            json = JSONWriter(capacity: capacity)
+            json.beginArray()
+        }
+
+        func add(_ write: (inout JSONWriter) throws -> Void) {
+            guard error == nil else { return }
+            json.element()
+            do { try write(&json) } catch { self.error = error }
+        }
+
+        func finish() throws -> ByteBuffer {
+            if let error { throw error }
+            json.endArray()
+            return json.buffer
+        }
+    }
+
     /// As SQLKit logs a query it runs (at its `queryLogLevel`, binds hidden by `LogRedaction`).
     static func log(_ text: String, _ binds: [any Encodable & Sendable], _ sql: any SQLDatabase, _ db: any Database) {
         guard let level = sql.queryLogLevel else { return }

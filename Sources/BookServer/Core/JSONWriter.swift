@@ -39,6 +39,20 @@ struct JSONWriter {
         first = true  // the value that follows needs no comma
     }
 
+    /// A member's key as the bytes `keyBytes` made of it once (`"name":`), for keys written per row.
+    mutating func key(bytes: [UInt8]) {
+        element()
+        buffer.writeBytes(bytes)
+        first = true
+    }
+
+    /// What `key(_:)` writes for `name`, to be written again and again with `key(bytes:)`.
+    static func keyBytes(_ name: String) -> [UInt8] {
+        var json = JSONWriter(capacity: name.utf8.count + 8)
+        json.key(name)
+        return Array(json.buffer.readableBytesView)
+    }
+
     /// A member's key that is data (any text, escaped as a string is).
     mutating func key(_ name: String) {
         element()
@@ -158,8 +172,8 @@ extension JSONWritable {
 extension BookDTO: JSONWritable {
     func write(to json: inout JSONWriter) {
         json.beginObject()
-        for slot in Self.slots {
-            json.key(slot.key)
+        for (slot, key) in Self.keyedSlots {
+            json.key(bytes: key)
             switch slot {
             case .id: json.int(id)
             case .user: json.int(user)

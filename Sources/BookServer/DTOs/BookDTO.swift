@@ -50,6 +50,9 @@ struct BookDTO: Content {
         return [.id] + seedRequired.map(Slot.field) + [.user]
             + BookField.all.dropFirst(seedRequired.count).map(Slot.field) + [.createdAt, .updatedAt]
     }()
+
+    /// `slots` with each key as `JSONWriter` writes it, made once.
+    static let keyedSlots: [(slot: Slot, key: [UInt8])] = slots.map { ($0, JSONWriter.keyBytes($0.key)) }
 }
 
 extension BookDTO {
