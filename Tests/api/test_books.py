@@ -171,3 +171,26 @@ def test_pages_past_the_end_are_not_found_however_far(server):
     assert api.get("/api/books/?search=only&page_size=1&page=2").status_code == 404
     empty = signup(server)
     assert empty.get("/api/books/?page_size=5").json() == {"count": 0, "next": None, "previous": None, "results": []}
+
+
+def test_deep_pages_hold_the_same_books_in_the_same_order(server):
+    # From 1,000 books skipped on, a page's ids are found apart from its rows (BookQueries.page).
+    api = signup(server)
+    books = [{"title": f"T{(i * 7919) % 1210:04d}", "author": f"A{i % 13}", "published_year": 1900 + i % 100,
+              "is_available": i % 2 == 0} for i in range(1210)]
+    for start in range(0, len(books), 500):
+        assert api.post("/api/books/bulk/", json={"books": books[start:start + 500]}).status_code == 201
+    everything = api.get("/api/books/").json()
+    assert len(everything) == 1210
+    for ordering, key in (("", lambda b: b["id"]), ("-title", lambda b: (b["title"], b["id"])),
+                          ("published_year", lambda b: (b["published_year"], b["id"]))):
+        expected = sorted(everything, key=key, reverse=ordering.startswith("-"))
+        for page in (10, 11, 13):
+            r = api.get("/api/books/", params={"page_size": 100, "page": page, "ordering": ordering})
+            assert r.status_code == 200, r.text
+            body = r.json()
+            assert body["count"] == 1210
+            assert [b["id"] for b in body["results"]] == [b["id"] for b in expected[(page - 1) * 100:page * 100]], (ordering, page)
+    available = [b for b in everything if b["is_available"]]
+    r = api.get("/api/books/", params={"page_size": 100, "page": 7, "is_available": "true"}).json()
+    assert r["count"] == len(available) and [b["id"] for b in r["results"]] == [b["id"] for b in available[600:700]]

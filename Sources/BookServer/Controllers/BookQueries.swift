@@ -105,6 +105,9 @@ enum BookQueries {
         return try await BookRows.jsonArray(query, on: db)
     }
 
+    /// From this many books skipped on, a page's ids are found apart from its rows.
+    static let deferredJoinOffset = 1000
+
     /// A page of the filtered books and how many there are in all. A user's whole library is
     /// counted by `users.book_count` in the same query (one round trip); a filtered one, or a page
     /// with no books on it, by `count`.
@@ -114,7 +117,17 @@ enum BookQueries {
         if unfiltered {
             query.column(SQLQueryString("(SELECT book_count FROM users WHERE id = \(bind: filter.ownerID)) AS total"))
         }
-        filter.order(filter.restrict(query.columns(columns).from("books"))).offset(range.lowerBound).limit(range.count)
+        query.columns(columns).from("books")
+        if range.lowerBound >= deferredJoinOffset {
+            // A deep page: the ids are found first, from the (owner, sort column, id) index alone,
+            // and only the page's rows are read. PostgreSQL would otherwise read every skipped row.
+            let ids = filter.order(filter.restrict(try sql(db).select().column("id").from("books")))
+                .offset(range.lowerBound).limit(range.count)
+            query.join(SQLAlias(SQLGroupExpression(ids.select), as: SQLIdentifier("page")), using: SQLIdentifier("id"))
+            _ = filter.order(query)
+        } else {
+            filter.order(filter.restrict(query)).offset(range.lowerBound).limit(range.count)
+        }
         let (total, books) = try await BookRows.fetch(query, total: unfiltered, on: db)
         if let total { return (total, books) }
         return (try await count(filter, on: db), books)
