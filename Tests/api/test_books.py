@@ -176,7 +176,7 @@ def test_pages_past_the_end_are_not_found_however_far(server):
 def test_deep_pages_hold_the_same_books_in_the_same_order(server):
     # From 1,000 books skipped on, a page's ids are found apart from its rows (BookQueries.page).
     api = signup(server)
-    books = [{"title": f"T{(i * 7919) % 1210:04d}", "author": f"A{i % 13}", "published_year": 1900 + i % 100,
+    books = [{"title": f"T{(i * 7919) % 1210:04d}", "author": f"Author {i % 13}", "published_year": 1900 + i % 100,
               "is_available": i % 2 == 0} for i in range(1210)]
     for start in range(0, len(books), 500):
         assert api.post("/api/books/bulk/", json={"books": books[start:start + 500]}).status_code == 201
@@ -194,3 +194,14 @@ def test_deep_pages_hold_the_same_books_in_the_same_order(server):
     available = [b for b in everything if b["is_available"]]
     r = api.get("/api/books/", params={"page_size": 100, "page": 7, "is_available": "true"}).json()
     assert r["count"] == len(available) and [b["id"] for b in r["results"]] == [b["id"] for b in available[600:700]]
+    # Searches, shallow and deep, with a term the trigram index serves and one too short for it.
+    for term, matches in (("author", everything), ("t1", [b for b in everything if "t1" in b["title"].lower()])):
+        for page in (1, 2, 11):
+            r = api.get("/api/books/", params={"page_size": 100, "page": page, "search": term, "ordering": "-title"})
+            expected = sorted(matches, key=lambda b: (b["title"], b["id"]), reverse=True)[(page - 1) * 100:page * 100]
+            if not expected:
+                assert r.status_code == 404, (term, page)
+                continue
+            body = r.json()
+            assert body["count"] == len(matches), (term, page)
+            assert [b["id"] for b in body["results"]] == [b["id"] for b in expected], (term, page)

@@ -47,7 +47,8 @@ enum BookQueries {
         var term: String
 
         func serialize(to serializer: inout SQLSerializer) {
-            if serializer.dialect.name == "sqlite" {
+            // The trigram index needs three characters; a shorter term is found faster by LIKE.
+            if serializer.dialect.name == "sqlite" && term.count >= 3 {
                 var pattern = "*"
                 for character in term {
                     if character == "*" || character == "?" || character == "[" {
@@ -112,23 +113,31 @@ enum BookQueries {
     /// counted by `users.book_count` in the same query (one round trip); a filtered one, or a page
     /// with no books on it, by `count`.
     static func page(_ filter: Filter, range: Range<Int>, on db: any Database) async throws -> (count: Int, books: [BookDTO]) {
+        // How the count comes with the rows: a whole library's from users.book_count; a search's
+        // as a window over the matches the search finds anyway (one search, not two). A filter
+        // by availability alone is counted apart: a window would read every matching row.
         let unfiltered = filter.search == nil && filter.isAvailable == nil
+        let windowed = filter.search != nil
         let query = try sql(db).select()
+        let deep = range.lowerBound >= deferredJoinOffset
         if unfiltered {
             query.column(SQLQueryString("(SELECT book_count FROM users WHERE id = \(bind: filter.ownerID)) AS total"))
+        } else if windowed {
+            query.column(SQLQueryString(deep ? "page.total AS total" : "COUNT(*) OVER () AS total"))
         }
-        query.columns(columns).from("books")
-        if range.lowerBound >= deferredJoinOffset {
+        query.columns(columns.map { SQLColumn($0, table: "books") }).from("books")
+        if deep {
             // A deep page: the ids are found first, from the (owner, sort column, id) index alone,
             // and only the page's rows are read. PostgreSQL would otherwise read every skipped row.
-            let ids = filter.order(filter.restrict(try sql(db).select().column("id").from("books")))
-                .offset(range.lowerBound).limit(range.count)
+            let ids = try sql(db).select().column("id").from("books")
+            if windowed { ids.column(SQLQueryString("COUNT(*) OVER () AS total")) }
+            filter.order(filter.restrict(ids)).offset(range.lowerBound).limit(range.count)
             query.join(SQLAlias(SQLGroupExpression(ids.select), as: SQLIdentifier("page")), using: SQLIdentifier("id"))
             _ = filter.order(query)
         } else {
             filter.order(filter.restrict(query)).offset(range.lowerBound).limit(range.count)
         }
-        let (total, books) = try await BookRows.fetch(query, total: unfiltered, on: db)
+        let (total, books) = try await BookRows.fetch(query, total: unfiltered || windowed, on: db)
         if let total { return (total, books) }
         return (try await count(filter, on: db), books)
     }
