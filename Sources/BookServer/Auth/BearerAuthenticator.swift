@@ -4,24 +4,38 @@ import Vapor
 
 /// Requires `Authorization: Bearer <token>` and turns it into a `Principal`, answering as simplejwt
 /// does when it cannot. Our own tokens are HS256; anything else is tried as the OIDC provider's.
-struct BearerAuthenticator: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard let token = request.headers.bearerAuthorization?.token else { throw APIError.notAuthenticated }
-        let principal: Principal
-        if LocalTokens.isLocal(token) {
-            principal = try await localPrincipal(token, request)
-        } else if let oidc = request.application.oidc {
-            principal = try await oidcPrincipal(token, oidc, request)
-        } else {
-            throw APIError.invalidAccessToken()
+///
+/// A plain (future-based) middleware, not an `AsyncMiddleware`: a token the `PrincipalCache` knows
+/// is passed on synchronously, on the event loop, without starting a task and hopping threads;
+/// only a token that needs checking goes async.
+struct BearerAuthenticator: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        guard let token = request.headers.bearerAuthorization?.token else {
+            return request.eventLoop.makeFailedFuture(APIError.notAuthenticated)
         }
-        request.auth.login(principal)
-        return try await next.respond(to: request)
+        if let known = request.application.principalCache.principal(for: token) {
+            request.auth.login(known)  // one of our tokens, checked within the cache's lifetime
+            return next.respond(to: request)
+        }
+        let promise = request.eventLoop.makePromise(of: Principal.self)
+        promise.completeWithTask { try await principal(token, request) }
+        return promise.futureResult.flatMap { principal in
+            request.auth.login(principal)
+            return next.respond(to: request)
+        }
+    }
+
+    private func principal(_ token: String, _ request: Request) async throws -> Principal {
+        if LocalTokens.isLocal(token) {
+            return try await localPrincipal(token, request)
+        } else if let oidc = request.application.oidc {
+            return try await oidcPrincipal(token, oidc, request)
+        }
+        throw APIError.invalidAccessToken()
     }
 
     private func localPrincipal(_ token: String, _ request: Request) async throws -> Principal {
         let cache = request.application.principalCache
-        if let known = cache.principal(for: token) { return known }
         let generation = cache.generation
         let principal = try await readLocalPrincipal(token, request)
         cache.store(principal, for: token, readAt: generation)

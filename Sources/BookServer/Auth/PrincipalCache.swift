@@ -75,17 +75,17 @@ final class PrincipalCache: Sendable {
     }
 }
 
-/// Empties the `PrincipalCache` around every request that may write.
-struct AuthCacheInvalidation: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+/// Empties the `PrincipalCache` around every request that may write. Future-based: a read passes
+/// through without a task of its own.
+struct AuthCacheInvalidation: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         switch request.method {
         case .GET, .HEAD, .OPTIONS:
-            return try await next.respond(to: request)
+            return next.respond(to: request)
         default:
             let cache = request.application.principalCache
             cache.invalidate()
-            defer { cache.invalidate() }
-            return try await next.respond(to: request)
+            return next.respond(to: request).always { _ in cache.invalidate() }
         }
     }
 }

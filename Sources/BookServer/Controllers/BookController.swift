@@ -20,8 +20,9 @@ struct BookController: RouteCollection {
         }
     }
 
-    /// The seed's plain array, or a page when `page` or `page_size` is given.
-    @Sendable func list(req: Request) async throws -> Response {
+    /// The seed's plain array, or a page when `page` or `page_size` is given. Future-based, so the
+    /// seed client's plain list (the commonest read) runs without a task of its own.
+    @Sendable func list(req: Request) throws -> EventLoopFuture<Response> {
         let principal = try req.principal
         try req.application.policy.authorize(.readOwnBooks, principal)
         let filter = try listFilter(req, ownerID: principal.userID)
@@ -29,11 +30,20 @@ struct BookController: RouteCollection {
         let pageParam = req.query[String.self, at: "page"]
         let sizeParam = req.query[String.self, at: "page_size"]
         guard pageParam != nil || sizeParam != nil else {
-            var headers = HTTPHeaders()
-            headers.contentType = .json
-            return Response(
-                status: .ok, headers: headers, body: .init(buffer: try await BookQueries.listJSON(filter, on: req.db)))
+            return try BookQueries.listJSON(filter, on: req.db).map { body in
+                var headers = HTTPHeaders()
+                headers.contentType = .json
+                return Response(status: .ok, headers: headers, body: .init(buffer: body))
+            }
         }
+        let promise = req.eventLoop.makePromise(of: Response.self)
+        promise.completeWithTask { try await page(req, filter, page: pageParam, size: sizeParam) }
+        return promise.futureResult
+    }
+
+    private func page(_ req: Request, _ filter: BookQueries.Filter, page pageParam: String?, size sizeParam: String?)
+        async throws -> Response
+    {
         let size = min(Int(sizeParam ?? "") ?? Self.defaultPageSize, Self.maxPageSize)
         guard size > 0 else { throw FieldErrors("page_size", "Ensure this value is greater than or equal to 1.") }
         let page: Int

@@ -101,9 +101,9 @@ enum BookQueries {
     }
 
     /// The filtered books in order, as the JSON array the seed's clients ask for.
-    static func listJSON(_ filter: Filter, on db: any Database) async throws -> ByteBuffer {
+    static func listJSON(_ filter: Filter, on db: any Database) throws -> EventLoopFuture<ByteBuffer> {
         let query = filter.order(filter.restrict(try sql(db).select().columns(columns).from("books")))
-        return try await BookRows.jsonArray(query, on: db)
+        return BookRows.jsonArray(query, on: db)
     }
 
     /// From this many books skipped on, a page's ids are found apart from its rows.

@@ -29,7 +29,7 @@ enum BookRows {
             let rows = try await sqlite.query(text, try binds.map { try encoder.encode($0) })
             let books = try rows.map { row in
                 var columns = SQLiteColumns(row.columns.makeIterator())
-                if total { count = try columns.int("total") }
+                if total { count = try columns.int(BookRows.totalColumn) }
                 return try BookDTO(reading: &columns)
             }
             return (count, books)
@@ -41,7 +41,7 @@ enum BookRows {
             }.get()
             let books = try result.rows.map { row in
                 var cells = PostgresCells(row.makeIterator())
-                if total { count = try cells.int("total") }
+                if total { count = try cells.int(BookRows.totalColumn) }
                 return try BookDTO(reading: &cells)
             }
             return (count, books)
@@ -53,25 +53,37 @@ enum BookRows {
 
     /// The books of `query` as a JSON array, each written as its row arrives: on SQLite no row and
     /// no `BookDTO` is kept (a library of 10,000 books is the seed client's one call).
-    static func jsonArray(_ query: SQLSelectBuilder, on db: any Database) async throws -> ByteBuffer {
-        let sql = try BookQueries.sql(db)
-        if let sqlite = db as? any SQLiteDatabase {
+    ///
+    /// Future-based, not async: on SQLite the event loop hands the query to the driver's thread and
+    /// gets the bytes back, with no task and no hop through the concurrency pool in between.
+    static func jsonArray(_ query: SQLSelectBuilder, on db: any Database) -> EventLoopFuture<ByteBuffer> {
+        if let sqlite = db as? any SQLiteDatabase, let sql = db as? any SQLDatabase {
             let (text, binds) = sql.serialize(query.select)
             log(text, binds, sql, db)
             let encoder = SQLiteDataEncoder()
             let sink = JSONArraySink(capacity: 64 * 1024)
-            try await sqlite.query(text, try binds.map { try encoder.encode($0) }) { row in
-                sink.add { json in
-                    var columns = SQLiteColumns(row.columns.makeIterator())
-                    try BookDTO(reading: &columns).write(to: &json)
-                }
+            do {
+                return sqlite.query(text, try binds.map { try encoder.encode($0) }, logger: db.logger) { row in
+                    sink.add { json in
+                        var columns = SQLiteColumns(row.columns.makeIterator())
+                        try BookDTO(reading: &columns).write(to: &json)
+                    }
+                }.flatMapThrowing { try sink.finish() }
+            } catch {
+                return db.eventLoop.makeFailedFuture(error)
             }
-            return try sink.finish()
         }
-        let books = try await fetch(query, on: db)
-        var json = JSONWriter(capacity: 64 + 320 * books.count)
-        books.write(to: &json)
-        return json.buffer
+        let select = query.select
+        let promise = db.eventLoop.makePromise(of: ByteBuffer.self)
+        promise.completeWithTask {
+            let query = SQLSelectBuilder(on: try BookQueries.sql(db))
+            query.select = select
+            let books = try await fetch(query, on: db)
+            var json = JSONWriter(capacity: 64 + 320 * books.count)
+            books.write(to: &json)
+            return json.buffer
+        }
+        return promise.futureResult
     }
 
     /// A JSON array written by the driver's thread as rows arrive, and handed back once the query is
@@ -126,39 +138,45 @@ enum BookRows {
 }
 
 /// The columns of one row of `BookQueries.columns`, read in that order, each with a concrete type.
+/// `column` is the column's place in `BookQueries.columns`, for the error that names it.
 protocol BookColumns {
-    mutating func int(_ name: String) throws -> Int
-    mutating func string(_ name: String) throws -> String
-    mutating func bool(_ name: String) throws -> Bool
-    mutating func optionalInt(_ name: String) throws -> Int?
-    mutating func optionalString(_ name: String) throws -> String?
-    mutating func optionalDate(_ name: String) throws -> Date?
+    mutating func int(_ column: Int) throws -> Int
+    mutating func string(_ column: Int) throws -> String
+    mutating func bool(_ column: Int) throws -> Bool
+    mutating func optionalInt(_ column: Int) throws -> Int?
+    mutating func optionalString(_ column: Int) throws -> String?
+    mutating func optionalDate(_ column: Int) throws -> Date?
 }
 
 extension BookDTO {
     /// A row of `BookQueries.columns` (`BookDTO.slots`' columns), each read as its field's kind.
     init(reading row: inout some BookColumns) throws {
         self.init(id: 0, user: 0, values: Array(repeating: nil, count: BookField.all.count))
-        for slot in Self.slots {
-            let column = slot.column
+        for (column, slot) in Self.slots.enumerated() {
             switch slot {
             case .id: id = try row.int(column)
             case .user: user = try row.int(column)
             case .createdAt: created_at = try row.optionalDate(column)
             case .updatedAt: updated_at = try row.optionalDate(column)
-            case .field(let field):
-                let required = field.required || field.kind == .flag
-                switch field.kind {
-                case .text, .lines, .isbn:
-                    self[field] = required ? .text(try row.string(column)) : try row.optionalString(column).map(BookValue.text)
-                case .integer, .year:
-                    self[field] = required ? .number(try row.int(column)) : try row.optionalInt(column).map(BookValue.number)
-                case .flag:
-                    self[field] = .flag(try row.bool(column))
-                }
+            case .field(let position, .text, let optional), .field(let position, .lines, let optional),
+                .field(let position, .isbn, let optional):
+                values[position] = optional ? try row.optionalString(column).map(BookValue.text) : .text(try row.string(column))
+            case .field(let position, .integer, let optional), .field(let position, .year, let optional):
+                values[position] = optional ? try row.optionalInt(column).map(BookValue.number) : .number(try row.int(column))
+            case .field(let position, .flag, _):
+                values[position] = .flag(try row.bool(column))
             }
         }
     }
+}
+
+extension BookRows {
+    /// The place given for a leading `total` column (see `fetch(_:total:on:)`).
+    static let totalColumn = -1
+}
+
+extension BookRows.Mismatch {
+    init(_ column: Int) { self.init(column: column == BookRows.totalColumn ? "total" : BookQueries.columns[column]) }
 }
 
 /// sqlite-nio's row, column after column.
@@ -166,22 +184,22 @@ struct SQLiteColumns: BookColumns {
     var columns: IndexingIterator<[SQLiteColumn]>
     init(_ columns: IndexingIterator<[SQLiteColumn]>) { self.columns = columns }
 
-    mutating func value<T: SQLiteDataConvertible>(_ name: String) throws -> T? {
-        guard let data = columns.next()?.data else { throw BookRows.Mismatch(column: name) }
-        if data == .null { return nil }
-        guard let value = T(sqliteData: data) else { throw BookRows.Mismatch(column: name) }
+    mutating func value<T: SQLiteDataConvertible>(_ column: Int) throws -> T? {
+        guard let data = columns.next()?.data else { throw BookRows.Mismatch(column) }
+        if case .null = data { return nil }
+        guard let value = T(sqliteData: data) else { throw BookRows.Mismatch(column) }
         return value
     }
-    mutating func required<T: SQLiteDataConvertible>(_ name: String) throws -> T {
-        guard let value: T = try value(name) else { throw BookRows.Mismatch(column: name) }
+    mutating func required<T: SQLiteDataConvertible>(_ column: Int) throws -> T {
+        guard let value: T = try value(column) else { throw BookRows.Mismatch(column) }
         return value
     }
-    mutating func int(_ name: String) throws -> Int { try required(name) }
-    mutating func string(_ name: String) throws -> String { try required(name) }
-    mutating func bool(_ name: String) throws -> Bool { try required(name) }
-    mutating func optionalInt(_ name: String) throws -> Int? { try value(name) }
-    mutating func optionalString(_ name: String) throws -> String? { try value(name) }
-    mutating func optionalDate(_ name: String) throws -> Date? { try value(name) }
+    mutating func int(_ column: Int) throws -> Int { try required(column) }
+    mutating func string(_ column: Int) throws -> String { try required(column) }
+    mutating func bool(_ column: Int) throws -> Bool { try required(column) }
+    mutating func optionalInt(_ column: Int) throws -> Int? { try value(column) }
+    mutating func optionalString(_ column: Int) throws -> String? { try value(column) }
+    mutating func optionalDate(_ column: Int) throws -> Date? { try value(column) }
 }
 
 /// PostgresNIO's row, cell after cell.
@@ -189,25 +207,26 @@ struct PostgresCells: BookColumns {
     var cells: PostgresRow.Iterator
     init(_ cells: PostgresRow.Iterator) { self.cells = cells }
 
-    mutating func value<T: PostgresDecodable>(_ name: String) throws -> T {
-        guard let cell = cells.next() else { throw BookRows.Mismatch(column: name) }
+    mutating func value<T: PostgresDecodable>(_ column: Int) throws -> T {
+        guard let cell = cells.next() else { throw BookRows.Mismatch(column) }
         return try cell.decode(T.self)
     }
-    mutating func int(_ name: String) throws -> Int { try value(name) }
-    mutating func string(_ name: String) throws -> String { try value(name) }
-    mutating func bool(_ name: String) throws -> Bool { try value(name) }
-    mutating func optionalInt(_ name: String) throws -> Int? { try value(name) }
-    mutating func optionalString(_ name: String) throws -> String? { try value(name) }
-    mutating func optionalDate(_ name: String) throws -> Date? { try value(name) }
+    mutating func int(_ column: Int) throws -> Int { try value(column) }
+    mutating func string(_ column: Int) throws -> String { try value(column) }
+    mutating func bool(_ column: Int) throws -> Bool { try value(column) }
+    mutating func optionalInt(_ column: Int) throws -> Int? { try value(column) }
+    mutating func optionalString(_ column: Int) throws -> String? { try value(column) }
+    mutating func optionalDate(_ column: Int) throws -> Date? { try value(column) }
 }
 
 /// SQLKit's row, by column name: the path for any other database.
 struct SQLKitColumns: BookColumns {
     let row: any SQLRow
-    mutating func int(_ name: String) throws -> Int { try row.decode(column: name, as: Int.self) }
-    mutating func string(_ name: String) throws -> String { try row.decode(column: name, as: String.self) }
-    mutating func bool(_ name: String) throws -> Bool { try row.decode(column: name, as: Bool.self) }
-    mutating func optionalInt(_ name: String) throws -> Int? { try row.decode(column: name, as: Int?.self) }
-    mutating func optionalString(_ name: String) throws -> String? { try row.decode(column: name, as: String?.self) }
-    mutating func optionalDate(_ name: String) throws -> Date? { try row.decode(column: name, as: Date?.self) }
+    func name(_ column: Int) -> String { column == BookRows.totalColumn ? "total" : BookQueries.columns[column] }
+    mutating func int(_ column: Int) throws -> Int { try row.decode(column: name(column), as: Int.self) }
+    mutating func string(_ column: Int) throws -> String { try row.decode(column: name(column), as: String.self) }
+    mutating func bool(_ column: Int) throws -> Bool { try row.decode(column: name(column), as: Bool.self) }
+    mutating func optionalInt(_ column: Int) throws -> Int? { try row.decode(column: name(column), as: Int?.self) }
+    mutating func optionalString(_ column: Int) throws -> String? { try row.decode(column: name(column), as: String?.self) }
+    mutating func optionalDate(_ column: Int) throws -> Date? { try row.decode(column: name(column), as: Date?.self) }
 }

@@ -40,7 +40,7 @@ struct JSONWriter {
     }
 
     /// A member's key as the bytes `keyBytes` made of it once (`"name":`), for keys written per row.
-    mutating func key(bytes: [UInt8]) {
+    mutating func key(bytes: UnsafeRawBufferPointer) {
         element()
         buffer.writeBytes(bytes)
         first = true
@@ -172,19 +172,21 @@ extension JSONWritable {
 extension BookDTO: JSONWritable {
     func write(to json: inout JSONWriter) {
         json.beginObject()
-        for (slot, key) in Self.keyedSlots {
-            json.key(bytes: key)
-            switch slot {
-            case .id: json.int(id)
-            case .user: json.int(user)
-            case .createdAt: json.date(created_at)
-            case .updatedAt: json.date(updated_at)
-            case .field(let field):
-                switch self[field] {
-                case .text(let s)?: json.string(s)
-                case .number(let n)?: json.int(n)
-                case .flag(let b)?: json.bool(b)
-                case nil: json.null()
+        Self.keyBytes.withUnsafeBytes { keys in
+            for (i, slot) in Self.slots.enumerated() {
+                json.key(bytes: UnsafeRawBufferPointer(rebasing: keys[Self.keyRanges[i]]))
+                switch slot {
+                case .id: json.int(id)
+                case .user: json.int(user)
+                case .createdAt: json.date(created_at)
+                case .updatedAt: json.date(updated_at)
+                case .field(let position, _, _):
+                    switch values[position] {
+                    case .text(let s)?: json.string(s)
+                    case .number(let n)?: json.int(n)
+                    case .flag(let b)?: json.bool(b)
+                    case nil: json.null()
+                    }
                 }
             }
         }

@@ -26,33 +26,49 @@ struct BookDTO: Content {
         set { values[field.position] = newValue }
     }
 
-    /// One place of a book object: its key in the API and its column in `books`.
-    enum Slot: Sendable {
-        case id, field(BookField), user, createdAt, updatedAt
+    /// One place of a book object. Trivial to copy: the hot loops (`BookRows`, `JSONWriter`) go
+    /// through it for every column of every row.
+    enum Slot: Sendable, Equatable {
+        case id, user, createdAt, updatedAt
+        /// A field: where it is in `BookField.all`, its kind, and whether it may be null.
+        case field(position: Int, kind: BookField.Kind, optional: Bool)
 
+        /// Its key in the API.
         var key: String {
             switch self {
             case .id: "id"
-            case .field(let f): f.name
+            case .field(let position, _, _): BookField.all[position].name
             case .user: "user"
             case .createdAt: "created_at"
             case .updatedAt: "updated_at"
             }
         }
 
-        var column: String { if case .user = self { "user_id" } else { key } }
+        /// Its column in `books`.
+        var column: String { self == .user ? "user_id" : key }
     }
 
     /// The order of a book's keys: the seed's (Django REST framework's, with `user` after the
     /// seed's required fields), then ours, then the timestamps. Rows are selected in this order too.
     static let slots: [Slot] = {
-        let seedRequired = BookField.all.prefix { $0.origin == .seed && $0.required }
-        return [.id] + seedRequired.map(Slot.field) + [.user]
-            + BookField.all.dropFirst(seedRequired.count).map(Slot.field) + [.createdAt, .updatedAt]
+        let fields = BookField.all.enumerated().map { position, field in
+            Slot.field(position: position, kind: field.kind, optional: !field.required && field.kind != .flag)
+        }
+        let seedRequired = BookField.all.prefix { $0.origin == .seed && $0.required }.count
+        return [.id] + fields.prefix(seedRequired) + [.user] + fields.dropFirst(seedRequired) + [.createdAt, .updatedAt]
     }()
 
-    /// `slots` with each key as `JSONWriter` writes it, made once.
-    static let keyedSlots: [(slot: Slot, key: [UInt8])] = slots.map { ($0, JSONWriter.keyBytes($0.key)) }
+    /// Every slot's key as `JSONWriter` writes it (`"title":`), one after another, made once, and
+    /// where each one is in it.
+    static let keyBytes: [UInt8] = slots.flatMap { JSONWriter.keyBytes($0.key) }
+    static let keyRanges: [Range<Int>] = {
+        var start = 0
+        return slots.map { slot in
+            let count = JSONWriter.keyBytes(slot.key).count
+            defer { start += count }
+            return start..<(start + count)
+        }
+    }()
 }
 
 extension BookDTO {
@@ -79,8 +95,8 @@ extension BookDTO {
             case .user: try c.encode(user, forKey: key)
             case .createdAt: try c.encode(NullEncodable(wrappedValue: created_at), forKey: key)
             case .updatedAt: try c.encode(NullEncodable(wrappedValue: updated_at), forKey: key)
-            case .field(let field):
-                switch self[field] {
+            case .field(let position, _, _):
+                switch values[position] {
                 case .text(let s)?: try c.encode(s, forKey: key)
                 case .number(let n)?: try c.encode(n, forKey: key)
                 case .flag(let b)?: try c.encode(b, forKey: key)
