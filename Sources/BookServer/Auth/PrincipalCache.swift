@@ -8,7 +8,7 @@ import Vapor
 /// scan, a benchmark) costs neither a signature check nor a database query per request.
 ///
 /// Staleness is bounded, and nothing is ever stale on this replica: every request that may write
-/// (any method but GET, HEAD and OPTIONS, see `AuthCacheInvalidation`) empties the cache when it
+/// (anything but a GET, HEAD or OPTIONS of the API, see `AuthCacheInvalidation`) empties it when it
 /// starts and when it ends, and an answer read before such a write is not kept. What another
 /// replica or `book-server roles` changes (a logout there, a role granted) is seen here within
 /// `lifetime`. A token is kept by its exact text, never past its own expiry; refusals are never
@@ -75,17 +75,25 @@ final class PrincipalCache: Sendable {
     }
 }
 
-/// Empties the `PrincipalCache` around every request that may write. Future-based: a read passes
-/// through without a task of its own.
+/// Empties the `PrincipalCache` around every request that may write. A read is a GET, HEAD or
+/// OPTIONS of the API (`/api/…`, `/healthz`); the pages opened from e-mails are GETs that write
+/// (`/activate/…` activates, `/confirm-email/…` changes the address), so they count as writes.
+/// Future-based: a read passes through without a task of its own.
 struct AuthCacheInvalidation: Middleware {
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        if Self.isRead(request) { return next.respond(to: request) }
+        let cache = request.application.principalCache
+        cache.invalidate()
+        return next.respond(to: request).always { _ in cache.invalidate() }
+    }
+
+    static func isRead(_ request: Request) -> Bool {
         switch request.method {
         case .GET, .HEAD, .OPTIONS:
-            return next.respond(to: request)
+            let path = request.url.path
+            return path.hasPrefix("/api/") || path == "/healthz"
         default:
-            let cache = request.application.principalCache
-            cache.invalidate()
-            return next.respond(to: request).always { _ in cache.invalidate() }
+            return false
         }
     }
 }

@@ -43,13 +43,7 @@ final class ForgotPasswordScreen: Screen {
         if key == .escape { app.pop(); return }
         if key == .function(1) { app.push(HelpScreen(of: self)); return }
         let form = stage == .email ? emailForm : resetForm
-        if key == .ctrl("s") || (key == .enter && form.isLastFocused) {
-            submit(app)
-        } else if key == .enter {
-            form.handle(.tab)
-        } else {
-            form.handle(key)
-        }
+        if form.submits(key) { submit(app) }
     }
 
     func submit(_ app: App) {

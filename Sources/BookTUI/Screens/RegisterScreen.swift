@@ -60,13 +60,7 @@ final class RegisterScreen: Screen {
         if key == .function(1) { app.push(HelpScreen(of: self)); return }
         switch stage {
         case .form:
-            if key == .ctrl("s") || (key == .enter && form.isLastFocused) {
-                submit(app)
-            } else if key == .enter {
-                form.handle(.tab)
-            } else {
-                form.handle(key)
-            }
+            if form.submits(key) { submit(app) }
         case .activate:
             if key == .enter { activate(app) } else if key == .ctrl("r") { resend(app) } else { linkForm.handle(key) }
         }

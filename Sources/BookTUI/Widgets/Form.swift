@@ -67,6 +67,14 @@ public final class Form {
     }
     public var isLastFocused: Bool { focus == fields.count - 1 }
 
+    /// The keys of a form sent as a whole: true for `Ctrl-S`, or `Enter` on the last field (the
+    /// caller sends it); `Enter` elsewhere moves to the next field; anything else is typed.
+    public func submits(_ key: Key) -> Bool {
+        if key == .ctrl("s") || (key == .enter && isLastFocused) { return true }
+        handle(key == .enter ? .tab : key)
+        return false
+    }
+
     /// Takes a key; returns false if the form has no use for it.
     @discardableResult
     public func handle(_ key: Key) -> Bool {
