@@ -18,6 +18,8 @@ struct CreateBook: AsyncMigration {
             .field("created_at", .datetime)
             .field("updated_at", .datetime)
             .create()
+        // Notes hold up to 10,000 characters, the search column all of title, author and ISBNs.
+        try await MySQLSchema.widen(Book.schema, ["notes": "TEXT", "search_text": "TEXT NOT NULL"], on: database)
         // Every list query filters by owner first; the id breaks ties in stable paging.
         try await (database as! any SQLDatabase).create(index: "books_user_id_id_idx")
             .on(Book.schema).column("user_id").column("id").run()
