@@ -1,6 +1,7 @@
 """book-server on MySQL/MariaDB (MariaDBKit, our driver over Connector/C), and what every database
 must do alike: a unique violation under a race, emoji and CJK in every text field, a database
 server restart in the middle of a session, TLS to the database."""
+import concurrent.futures
 import subprocess
 import tempfile
 import threading
@@ -58,6 +59,22 @@ def test_two_registrations_of_one_name_at_once_give_one_account_and_one_field_er
         assert sorted(a.status_code for a in answers) == [201, 400], [a.text for a in answers]
         refused = next(a for a in answers if a.status_code == 400)
         assert refused.json() == {"username": ["A user with that username already exists."]}
+
+
+def test_parallel_writes_for_one_owner_all_succeed_and_the_count_follows(server):
+    # On MySQL an insert share-locks the owner's row (the foreign key) and the count trigger writes
+    # it: with AFTER triggers, two parallel inserts deadlocked (a 500). Every database, all at once.
+    api = signup(server)
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        codes = list(pool.map(lambda i: api.post("/api/books/", json={
+            "title": f"Parallel {i}", "author": "Many Hands", "published_year": 2000 + i}).status_code, range(24)))
+    assert codes == [201] * 24
+    page = api.get("/api/books/", params={"page_size": 5}).json()
+    assert page["count"] == 24 and api.get("/api/profile/").json()["book_count"] == 24
+    ids = [b["id"] for b in api.get("/api/books/").json()]
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        assert set(pool.map(lambda i: api.delete(f"/api/books/{i}/").status_code, ids[:12])) == {204}
+    assert api.get("/api/books/", params={"page_size": 5}).json()["count"] == 12
 
 
 @pytest.fixture
