@@ -149,20 +149,23 @@ public final class MariaDBPool: Sendable {
             let idle = s.idle
             s.idle.removeAll()
             s.open -= idle.count
-            return idle.count
+            return idle
         }
-        _ = dropped
+        // Closed (Connector/C's mysql_close, in deinit) here, outside the lock.
+        withExtendedLifetime(dropped) {}
     }
 
     /// Closes the idle connections and stops the threads; later loans fail.
     public func shutdown() async {
-        let waiters = state.withLockedValue { s in
+        let (waiters, idle) = state.withLockedValue { s in
             s.closed = true
+            let idle = s.idle
             s.idle.removeAll()
             let waiters = s.waiters
             s.waiters.removeAll()
-            return waiters
+            return (waiters, idle)
         }
+        withExtendedLifetime(idle) {}
         for waiter in waiters { waiter.resume(returning: .closed) }
         try? await threads.shutdownGracefully()
     }
