@@ -33,6 +33,13 @@ def test_emoji_and_cjk_round_trip_in_every_text_field(server):
     bulk = api.post("/api/books/bulk/", json={"books": [{**book, "title": "🦀 蟹工船", "published_year": 1929}]})
     assert bulk.status_code == 201, bulk.text
     assert api.get(f"/api/books/{bulk.json()['results'][0]['id']}/").json()["title"] == "🦀 蟹工船"
+    # At the limits, in characters as people count them: flags are two code points each.
+    flags = {"title": "🇯🇵" * 255, "author": "🇰🇷" * 255, "publisher": "🇨🇳" * 100}
+    longest = api.post("/api/books/", json={**flags, "published_year": 2024})
+    assert longest.status_code == 201, longest.text
+    assert {k: api.get(f"/api/books/{longest.json()['id']}/").json()[k] for k in flags} == flags
+    assert api.patch("/api/profile/", json={"first_name": "🏳️‍🌈" * 150}).status_code == 200
+    assert api.get("/api/profile/").json()["first_name"] == "🏳️‍🌈" * 150
     # The account's own text fields.
     names = {"first_name": "花子 🌸", "last_name": "山田 🗻"}
     assert api.patch("/api/profile/", json=names).status_code == 200
