@@ -43,7 +43,7 @@ FROM ubuntu:${UBUNTU_RELEASE}
 # With the Swift standard library linked in, the binary needs only libc, libm, libstdc++, libgcc_s
 # and zlib (`ldd` on a build of this toolchain), all in the base image, YAZ's shared library (libyaz5
 # and what it depends on, for ISBN lookups in library catalogues), MariaDB Connector/C (libmariadb3,
-# for import-django straight from a seed's MySQL database), and these: CA certificates
+# for MySQL/MariaDB as the database and import-django from a seed's), and these: CA certificates
 # (SMTP over TLS, the OIDC provider over HTTPS, PostgreSQL with TLS), time zones, and curl for the
 # health check. SQLite and BoringSSL are compiled into the binary.
 RUN export DEBIAN_FRONTEND=noninteractive DEBCONF_NONINTERACTIVE_SEEN=true \

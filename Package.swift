@@ -14,6 +14,10 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
         .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        // Our MySQL/MariaDB driver (MariaDBKit) builds on these directly; Fluent brings them anyway.
+        .package(url: "https://github.com/vapor/fluent-kit.git", from: "1.57.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -46,6 +50,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 "CYaz",
                 "CMariaDB",
+                "MariaDBKit",
                 "PlainEmail",
                 "BookModel",
             ],
@@ -80,6 +85,22 @@ let package = Package(
         // QR codes of addresses (sign-in pages, web pages) with libqrencode.
         // MariaDB Connector/C: import-django reads a seed's MySQL or MariaDB database with it.
         .systemLibrary(name: "CMariaDB", providers: [.apt(["libmariadb-dev"]), .brew(["mariadb-connector-c"])]),
+        // book-server's MySQL/MariaDB driver, ours (no Swift MySQL driver is among the packages we can
+        // reach): Connector/C's blocking calls on a thread pool, a connection pool, SQLKit's dialect and
+        // what Fluent needs, as fluent-sqlite-driver does for libsqlite3.
+        .target(
+            name: "MariaDBKit",
+            dependencies: [
+                "CMariaDB",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "FluentSQL", package: "fluent-kit"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .systemLibrary(name: "CQRencode", providers: [.apt(["libqrencode-dev"]), .brew(["qrencode"])]),
         .target(name: "BookTUI", dependencies: ["BookClient", "CNcurses", "CWidth", "CQRencode"]),
         .executableTarget(
@@ -105,5 +126,6 @@ let package = Package(
         ),
         .testTarget(name: "BookTUITests", dependencies: ["BookTUI"]),
         .testTarget(name: "BookModelTests", dependencies: ["BookModel"]),
+        .testTarget(name: "MariaDBKitTests", dependencies: ["MariaDBKit"]),
     ]
 )

@@ -76,7 +76,7 @@ rule() {
 
 # The terminal's C modules, and the server side: its targets and the Vapor, Fluent, SQL and NIO stacks.
 terminal='CNcurses|CWidth|CQRencode|BookTUI'
-server='BookServer|CYaz|CMariaDB|Vapor.*|Fluent.*|SQLKit|SQLite.*|Postgres.*|MySQL.*|NIO.*|JWTKit'
+server='BookServer|MariaDBKit|CYaz|CMariaDB|Vapor.*|Fluent.*|SQLKit|SQLite.*|Postgres.*|MySQL.*|NIO.*|JWTKit'
 
 rule "only Sources/BookTUI/Driver/ may import CNcurses" \
   Sources 'CNcurses' '' '^Sources/BookTUI/Driver/'
@@ -86,5 +86,7 @@ rule "Sources/BookModel (plain Swift shared by server and client) may import Fou
   Sources/BookModel '.*' 'Foundation'
 rule "Sources/BookServer must not import BookTUI, BookClient or CNcurses" \
   Sources/BookServer 'BookTUI|BookClient|CNcurses'
+rule "Sources/MariaDBKit (the database driver) must not import the server, Vapor or the client" \
+  Sources/MariaDBKit 'BookServer|BookModel|BookTUI|BookClient|Vapor.*|CNcurses'
 
 exit $status

@@ -2,6 +2,7 @@ import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
+import MariaDBKit
 import Vapor
 
 /// Sets the application up, in one order: configuration → middleware → database → migrations →
@@ -38,6 +39,8 @@ public func configure(_ app: Application) async throws {
             throw ConfigError(variable: "DATABASE_URL", problem: "is not a valid postgres:// URL")
         }
         app.databases.use(postgres, as: .psql)
+    case .mysql(let mysql):
+        app.databases.use(.mariadb(mysql, sqlLogLevel: .debug), as: .mysql)
     }
     // Only once every setting is known good, so a configuration error stays one line.
     if !ServeLifecycle.isHelp(app) {
@@ -106,6 +109,10 @@ struct ServeLifecycle: LifecycleHandler {
         guard Self.isServing(app) else { return }
         if case .sqlite(let path) = app.config.database {
             app.logger.notice("database: SQLite at \(path)")
+        }
+        if case .mysql(let mysql) = app.config.database {
+            // Where, never the password.
+            app.logger.notice("database: MySQL/MariaDB at \(mysql.safeDescription)\(mysql.requireTLS ? " over TLS" : "")")
         }
         if app.config.smtp == nil {
             app.logger.notice("mail: no SMTP_HOST, so mail is written to the local mailbox \(app.config.mailDir)")

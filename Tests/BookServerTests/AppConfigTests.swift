@@ -1,3 +1,4 @@
+import MariaDBKit
 import Testing
 import Vapor
 
@@ -57,6 +58,25 @@ import Vapor
             try AppConfig.load(["DATABASE_URL": "postgres://u:p@h/db"], environment: .testing).database
                 == .postgres(url: "postgres://u:p@h/db"))
         #expect(throws: ConfigError.self) { try AppConfig.load(["DATABASE_URL": "mysql://x"], environment: .testing) }
+        var mysql = MariaDBConfiguration(host: "db", port: 3307, user: "books", password: "p@ss/word", database: "books")
+        mysql.requireTLS = true
+        #expect(
+            try AppConfig.load(
+                ["DATABASE_URL": "mysql://books:p%40ss%2Fword@db:3307/books?ssl-mode=REQUIRED"], environment: .testing
+            )
+            .database == .mysql(mysql))
+        #expect(
+            try AppConfig.load(
+                ["DATABASE_URL": "mariadb://books:p%40ss%2Fword@db:3307/books?ssl-mode=REQUIRED"], environment: .testing
+            )
+            .database == .mysql(mysql))
+        // A bad URL is named by its variable, and its password is never in the message.
+        do {
+            _ = try AppConfig.load(["DATABASE_URL": "mysql://books:hunter2@db/"], environment: .testing)
+            Issue.record("a mysql:// URL without a database was accepted")
+        } catch let error as ConfigError {
+            #expect(error.variable == "DATABASE_URL" && !error.description.contains("hunter2"))
+        }
     }
 
     @Test func passwordHashCostAndTheRelaysCA() throws {

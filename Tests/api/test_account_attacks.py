@@ -11,7 +11,7 @@ import time
 import pytest
 import requests
 
-from conftest import (STRONG_PASSWORD, Server, SMTPCollector, link_parts, mail_link, signup, unique_name,
+from conftest import (STRONG_PASSWORD, Server, SMTPCollector, link_parts, mail_link, mysql_sql, signup, unique_name,
                       wait_until)
 
 SHARED_SECRET = "replicas-share-this-secret-key-0123456789abcdef"
@@ -23,6 +23,8 @@ def sql(server: Server, statement: str) -> list[tuple]:
         with sqlite3.connect(server.database_url[len("sqlite:"):], timeout=30) as db:
             db.execute("PRAGMA foreign_keys = ON")
             return [tuple(str(v) for v in row) for row in db.execute(statement).fetchall()]
+    if server.database_url.startswith(("mysql:", "mariadb:")):
+        return mysql_sql(server.database_url, statement)
     out = subprocess.run(
         ["psql", "-h", "127.0.0.1", "-U", "booktest", "-d", server.database_url.rsplit("/", 1)[1],
          "-v", "ON_ERROR_STOP=1", "-t", "-A", "-F", "\t", "-c", statement],

@@ -5,15 +5,15 @@ seed's book model as `myapp.books` and Django's default password hasher, the use
 Django's API, and `dumpdata auth.user myapp.books --indent 2` writes the file the operator copies."""
 import json
 import os
-import shutil
 import subprocess
 import sys
 import urllib.parse
+import uuid
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, free_port, unique_name, wait_until
+from conftest import ROOT, free_port, unique_name
 
 SEED = ROOT / "Tests" / "seed"
 OLD_PASSWORD = "Seed-Era-Passw0rd"
@@ -70,49 +70,21 @@ def dump(tmp_path_factory):
     return out, names
 
 
-class MariaDB:
-    """A real MariaDB server on loopback with its own data directory, for the test module."""
-
-    def __init__(self, tmp: Path):
-        self.tmp, self.port, self.socket = tmp, free_port(), tmp / "mysqld.sock"
-        daemon = shutil.which("mariadbd") or "/usr/sbin/mariadbd"
-        assert Path(daemon).exists() and shutil.which("mariadb-install-db"), \
-            "mariadb-server is missing: run scripts/test-setup.sh"
-        subprocess.run(["mariadb-install-db", "--no-defaults", f"--datadir={tmp / 'data'}", "--user=root",
-                        "--auth-root-authentication-method=normal", "--skip-test-db"],
-                       check=True, capture_output=True, timeout=120)
-        self.process = subprocess.Popen(
-            [daemon, "--no-defaults", f"--datadir={tmp / 'data'}", f"--socket={self.socket}", f"--port={self.port}",
-             "--bind-address=127.0.0.1", "--user=root", "--skip-name-resolve", f"--pid-file={tmp / 'mysqld.pid'}",
-             f"--log-error={tmp / 'mysqld.log'}"])
-        wait_until(lambda: self.process.poll() is None and subprocess.run(
-            ["mariadb-admin", "--no-defaults", f"--socket={self.socket}", "-uroot", "ping"],
-            capture_output=True).returncode == 0, timeout=60, what="mariadbd to start")
-
-    def sql(self, statements: str):
-        subprocess.run(["mariadb", "--no-defaults", f"--socket={self.socket}", "-uroot"], input=statements,
-                       text=True, check=True, capture_output=True, timeout=60)
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=60)
-
-
 @pytest.fixture(scope="module")
-def seed_mariadb(tmp_path_factory):
-    """The seed site on MariaDB, as the seed ran on MySQL: its tables made by Django's migrations."""
+def seed_mariadb(tmp_path_factory, mariadb):
+    """The seed site on MariaDB (the session's, conftest's `mariadb`), as the seed ran on MySQL: its
+    tables made by Django's migrations, in a database of its own with an account of its own."""
     tmp = tmp_path_factory.mktemp("seed-mariadb")
-    db = MariaDB(tmp)
-    try:
-        password = "s3cret/with:odd@chars"
-        db.sql("CREATE DATABASE seed CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;"
-               f"CREATE USER 'seed'@'127.0.0.1' IDENTIFIED BY '{password}';"
-               "GRANT ALL ON seed.* TO 'seed'@'127.0.0.1';")
-        names = seed_site(tmp, mysql=f"127.0.0.1 {db.port} seed {password} seed")
-        url = f"mysql://seed:{urllib.parse.quote(password, safe='')}@127.0.0.1:{db.port}/seed"
-        yield url, password, db.port, names
-    finally:
-        db.stop()
+    password = "s3cret/with:odd@chars"
+    # pytest may make this module fixture more than once in a session (the server's kinds): a new
+    # database each time, and one account for them all.
+    name = f"seed_{uuid.uuid4().hex[:8]}"
+    mariadb.sql(f"CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;"
+                f"CREATE USER IF NOT EXISTS 'seed'@'127.0.0.1' IDENTIFIED BY '{password}';"
+                f"GRANT ALL ON {name}.* TO 'seed'@'127.0.0.1';")
+    names = seed_site(tmp, mysql=f"127.0.0.1 {mariadb.port} seed {password} {name}")
+    url = f"mysql://seed:{urllib.parse.quote(password, safe='')}@127.0.0.1:{mariadb.port}/{name}"
+    yield url, password, f"{mariadb.port}/{name}", names
 
 
 def stored_hash(server, username: str) -> str:
@@ -189,12 +161,12 @@ def test_a_user_whose_address_is_taken_here_is_refused_and_the_rest_go_in(server
 
 
 def test_a_seed_on_mariadb_moves_over_straight_from_its_database(server, seed_mariadb):
-    url, password, port, (ann, bob, kc) = seed_mariadb
+    url, password, where, (ann, bob, kc) = seed_mariadb
     dry = server.command("import-django", "--database", url, "--dry-run")
     assert "Would import 3 users (3 new, 0 updated) and 3 books (3 new, 0 already there)" in dry.stdout, dry.stdout
 
     first = server.command("import-django", "--database", url)
-    assert f"Imported 3 users (3 new, 0 updated) and 3 books (3 new, 0 already there) from seed@127.0.0.1:{port}/seed." \
+    assert f"Imported 3 users (3 new, 0 updated) and 3 books (3 new, 0 already there) from seed@127.0.0.1:{where}." \
         in first.stdout, first.stdout
     assert password not in first.stdout + first.stderr
 

@@ -1,4 +1,4 @@
-"""Two server processes on one PostgreSQL behave as one; configuration is checked at start-up."""
+"""Two server processes on one PostgreSQL or MariaDB behave as one; configuration is checked at start-up."""
 import re
 import subprocess
 import time
@@ -11,12 +11,12 @@ from conftest import BOOK_SERVER_BIN, STRONG_PASSWORD, Server, signup, unique_na
 SHARED_SECRET = "replicas-share-this-secret-key-0123456789abcdef"
 
 
-@pytest.mark.postgres
-def test_two_replicas_share_blacklist_throttle_and_outbox(make_server, postgres, tmp_path):
-    db = postgres.new()
+@pytest.mark.parametrize("kind", [pytest.param("postgres", marks=pytest.mark.postgres), "mariadb"])
+def test_two_replicas_share_blacklist_throttle_and_outbox(make_server, request, tmp_path, kind):
+    db = request.getfixturevalue(kind).new()
     mail = tmp_path / "mail"
-    a = make_server("postgres", database_url=db, secret=SHARED_SECRET, env={"MAIL_DIR": str(mail)})
-    b = make_server("postgres", database_url=db, secret=SHARED_SECRET, env={"MAIL_DIR": str(mail)})
+    a = make_server(kind, database_url=db, secret=SHARED_SECRET, env={"MAIL_DIR": str(mail)})
+    b = make_server(kind, database_url=db, secret=SHARED_SECRET, env={"MAIL_DIR": str(mail)})
     a.mailbox = b.mailbox = type(a.mailbox)(mail)
 
     # Signed up through A (mail sent by whichever worker claims it), logged in on B.

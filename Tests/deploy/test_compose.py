@@ -11,6 +11,7 @@ import pytest
 
 from deployfiles import (
     COMPOSE,
+    COMPOSE_MYSQL,
     ENV_EXAMPLE,
     NGINX_CONF,
     ROOT,
@@ -270,3 +271,32 @@ def test_nginx_sends_hsts_only_over_tls():
     servers = [d for d in directives if d["directive"] == "server" and "block" in d]
     headers = [d["args"] for s in servers for d in s["block"] if d["directive"] == "add_header"]
     assert ["Strict-Transport-Security", "$hsts", "always"] in headers
+
+
+def test_compose_mysql_puts_the_books_on_mysql_8(compose_cli, tmp_path):
+    env_file = tmp_path / "env"
+    env = {**filled_env(), "MYSQL_PASSWORD": "standinmysql0123", "MYSQL_ROOT_PASSWORD": "standinroot0123"}
+    env_file.write_text("".join(f"{k}={v}\n" for k, v in env.items()))
+    result = subprocess.run(
+        [*compose_cli, "--project-directory", str(ROOT), "-f", str(COMPOSE), "-f", str(COMPOSE_MYSQL),
+         "--env-file", str(env_file), "config"],
+        capture_output=True, text=True, cwd=ROOT, env=clean_environment(), timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    import yaml
+
+    services = yaml.safe_load(result.stdout)["services"]
+    assert set(services) == SERVICES | {"mysql"}
+    assert services["mysql"]["image"] == "mysql:8.0"
+    assert "--log-bin-trust-function-creators=1" in services["mysql"]["command"]
+    for name in ("book-server", "migrate"):
+        assert services[name]["environment"]["DATABASE_URL"] == "mysql://books:standinmysql0123@mysql:3306/books"
+        assert "mysql" in services[name]["depends_on"]
+    # Without the passwords Compose refuses, naming the one that is missing.
+    env_file.write_text("".join(f"{k}={v}\n" for k, v in filled_env().items()))
+    missing = subprocess.run(
+        [*compose_cli, "--project-directory", str(ROOT), "-f", str(COMPOSE), "-f", str(COMPOSE_MYSQL),
+         "--env-file", str(env_file), "config"],
+        capture_output=True, text=True, cwd=ROOT, env=clean_environment(), timeout=120,
+    )
+    assert missing.returncode != 0 and "MYSQL_" in missing.stderr

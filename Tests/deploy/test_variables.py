@@ -9,6 +9,7 @@ from collections import Counter
 
 from deployfiles import (
     COMPOSE,
+    COMPOSE_MYSQL,
     DEPLOY_DOC,
     ENV_EXAMPLE,
     ROOT,
@@ -29,6 +30,8 @@ BUILT_IN_COMPOSE = {"DATABASE_URL", "OIDC_ISSUER", "OIDC_INTERNAL_URL", "AUTO_MI
 STACK_VARIABLES = {
     "POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB", "KEYCLOAK_ADMIN_USERNAME",
     "KEYCLOAK_ADMIN_PASSWORD", "KEYCLOAK_PUBLIC_URL", "KEYCLOAK_PORT", "HTTP_PORT",
+    # compose.mysql.yaml's mysql service
+    "MYSQL_DATABASE", "MYSQL_USER", "MYSQL_PASSWORD", "MYSQL_ROOT_PASSWORD",
 }
 
 
@@ -75,11 +78,12 @@ def test_every_server_and_stack_variable_is_in_the_deploy_doc():
 
 
 def test_env_example_has_no_dead_variables():
-    used = set(referenced_variables(COMPOSE.read_text())) | server_variables()
+    compose_variables = set(referenced_variables(COMPOSE.read_text())) | set(referenced_variables(COMPOSE_MYSQL.read_text()))
+    used = compose_variables | server_variables()
     dead = set(env_example()) - used
     assert not dead, f".env.example lists variables nothing reads: {sorted(dead)}"
-    assert set(referenced_variables(COMPOSE.read_text())) <= set(env_example()), \
-        "a variable compose.yaml reads is missing from .env.example"
+    assert compose_variables <= set(env_example()), \
+        "a variable compose.yaml or compose.mysql.yaml reads is missing from .env.example"
     for name in BUILT_IN_COMPOSE:
         value, commented = env_example()[name]
         assert commented, f"{name} is set by compose.yaml; in .env.example it is only an example"

@@ -1,45 +1,23 @@
 import CMariaDB
 import Foundation
+import MariaDBKit
 
 /// A seed deployment's own MySQL or MariaDB database, read for `import-django --database URL`:
 /// Django's `auth_user` and the seed's `myapp_books`, as its migrations made them. Only two fixed
 /// SELECTs are sent (nothing from the URL goes into SQL); the connection is utf8mb4, and TLS when
 /// the URL asks for it (`?ssl-mode=REQUIRED`, `?ssl-ca=FILE`). Through MariaDB Connector/C.
 struct SeedDatabase {
-    struct Location: Equatable {
-        var host: String, port: UInt32, user: String, password: String, database: String
-        var requireTLS = false
-        var caFile: String?
-    }
+    typealias Location = MariaDBConfiguration
 
     typealias Failure = ImportDjangoCommand.Failure
 
-    /// `mysql://USER:PASSWORD@HOST:PORT/DB` (or `mariadb://`), user and password percent-encoded.
+    /// `mysql://USER:PASSWORD@HOST:PORT/DB` (or `mariadb://`), parsed as `DATABASE_URL` is.
     static func location(_ url: String) throws -> Location {
-        guard let parts = URLComponents(string: url), let scheme = parts.scheme, ["mysql", "mariadb"].contains(scheme) else {
-            throw Failure(description: "--database must be a mysql:// or mariadb:// URL (mysql://USER:PASSWORD@HOST:3306/DB)")
+        do {
+            return try MariaDBConfiguration(url: url)
+        } catch let error as MariaDBConfiguration.BadURL {
+            throw Failure(description: "--database \(error.description)")
         }
-        let database = String(parts.percentEncodedPath.dropFirst()).removingPercentEncoding ?? ""
-        guard let host = parts.host, !host.isEmpty, !database.isEmpty, let user = parts.user, !user.isEmpty else {
-            throw Failure(description: "--database needs a user, a host and a database name: mysql://USER:PASSWORD@HOST:3306/DB")
-        }
-        var location = Location(
-            host: host, port: UInt32(parts.port ?? 3306), user: user,
-            password: parts.password ?? "", database: database)
-        for item in parts.queryItems ?? [] {
-            switch (item.name, item.value ?? "") {
-            case ("ssl-mode", let mode) where ["REQUIRED", "VERIFY_CA", "VERIFY_IDENTITY"].contains(mode.uppercased()):
-                location.requireTLS = true
-            case ("ssl-mode", let mode) where ["DISABLED", "PREFERRED"].contains(mode.uppercased()):
-                location.requireTLS = false
-            case ("ssl-ca", let file) where !file.isEmpty:
-                location.caFile = file
-                location.requireTLS = true
-            default:
-                throw Failure(description: "--database: unknown or bad parameter \(item.name) (ssl-mode=REQUIRED, ssl-ca=FILE)")
-            }
-        }
-        return location
     }
 
     /// The seed's book table, as Django names it for `myapp.Books`; a constant, never input.
@@ -113,6 +91,12 @@ struct SeedDatabase {
                 throw Failure(
                     description:
                         "cannot connect to \(location.user)@\(location.host):\(location.port)/\(location.database): \(reason)")
+            }
+            // Connector/C 3.3 lets a server without TLS through when the certificate is not verified.
+            if location.requireTLS, mysql_get_ssl_cipher(handle) == nil {
+                mysql_close(handle)
+                throw Failure(
+                    description: "cannot connect to \(location.safeDescription): TLS is required but the server did not start it")
             }
         }
 

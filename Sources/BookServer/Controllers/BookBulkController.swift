@@ -1,5 +1,6 @@
 import BookModel
 import Fluent
+import MariaDBKit
 import SQLKit
 import Vapor
 
@@ -149,6 +150,12 @@ struct BookBulkController {
         }
     }
 
+    /// One book's row, in `insertColumns`' order.
+    static func values(of b: Book) -> [SQLBind] {
+        [SQLBind(b.$owner.id)] + BookField.all.map { Self.bind(b.get($0), $0) }
+            + [SQLBind(b.searchText), SQLBind(b.createdAt), SQLBind(b.updatedAt)]
+    }
+
     /// Inserts the books in one transaction, a few hundred rows a statement; their ids, in order.
     static func insert(_ books: [Book], on db: any Database) async throws -> [Int] {
         guard !books.isEmpty else { return [] }
@@ -156,14 +163,19 @@ struct BookBulkController {
             let sql = try BookQueries.sql(tx)
             var ids = [Int]()
             ids.reserveCapacity(books.count)
+            if let mysql = tx as? FluentMariaDBDatabase {
+                // No RETURNING, and a multi-row insert's ids need not be consecutive (MySQL 8's
+                // interleaved auto-increment): one row a statement, each answering its own id.
+                for b in books {
+                    let insert = sql.insert(into: Book.schema).columns(insertColumns).values(values(of: b))
+                    ids.append(Int(try await mysql.run(insert.query) { _ in }.lastInsertID))
+                }
+                return ids
+            }
             for start in stride(from: 0, to: books.count, by: rowsPerInsert) {
                 let chunk = books[start..<min(books.count, start + rowsPerInsert)]
                 let insert = sql.insert(into: Book.schema).columns(insertColumns)
-                for b in chunk {
-                    insert.values(
-                        [SQLBind(b.$owner.id)] + BookField.all.map { Self.bind(b.get($0), $0) }
-                            + [SQLBind(b.searchText), SQLBind(b.createdAt), SQLBind(b.updatedAt)])
-                }
+                for b in chunk { insert.values(values(of: b)) }
                 // Ids are handed out in row order within a statement; RETURNING's order is not promised.
                 let rows = try await insert.returning("id").all()
                 ids += try rows.map { try $0.decode(column: "id", as: Int.self) }.sorted()

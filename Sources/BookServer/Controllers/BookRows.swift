@@ -1,12 +1,13 @@
 import BookModel
 import Fluent
+import MariaDBKit
 import PostgresKit
 import SQLKit
 import SQLiteKit
 import Vapor
 
 /// Runs a select of `BookQueries.columns` and reads each row by position with concrete types,
-/// straight from the driver (sqlite-nio's `SQLiteRow`, PostgresNIO's `PostgresRow`). SQLKit's
+/// straight from the driver (sqlite-nio's `SQLiteRow`, PostgresNIO's `PostgresRow`, MariaDBKit's text values). SQLKit's
 /// `SQLRow.decode(column:as:)` goes through a generic `Decodable` decoder per column, with dynamic
 /// casts and, for optionals, a decoder object each: that was the largest cost left in a list of
 /// books (docs/benchmarks.md). The query is still built and serialized by SQLKit, and logged as
@@ -41,6 +42,15 @@ enum BookRows {
             }.get()
             let books = try result.rows.map { row in
                 var cells = PostgresCells(row.makeIterator())
+                if total { count = try cells.int(BookRows.totalColumn) }
+                return try BookDTO(reading: &cells)
+            }
+            return (count, books)
+        }
+        if let mysql = db as? FluentMariaDBDatabase {
+            let result = try await mysql.run(query.select) { _ in }  // logs as SQLKit would
+            let books = try result.rows.map { values in
+                var cells = MariaDBCells(values.makeIterator())
                 if total { count = try cells.int(BookRows.totalColumn) }
                 return try BookDTO(reading: &cells)
             }
@@ -217,6 +227,32 @@ struct PostgresCells: BookColumns {
     mutating func optionalInt(_ column: Int) throws -> Int? { try value(column) }
     mutating func optionalString(_ column: Int) throws -> String? { try value(column) }
     mutating func optionalDate(_ column: Int) throws -> Date? { try value(column) }
+}
+
+/// MariaDBKit's row, value after value: the server's text, read as each column's type.
+struct MariaDBCells: BookColumns {
+    var values: IndexingIterator<[String?]>
+    init(_ values: IndexingIterator<[String?]>) { self.values = values }
+
+    mutating func text(_ column: Int) throws -> String? {
+        guard let value = values.next() else { throw BookRows.Mismatch(column) }
+        return value
+    }
+    mutating func read<T>(_ column: Int, _ parse: (String) -> T?) throws -> T? {
+        guard let text = try text(column) else { return nil }
+        guard let value = parse(text) else { throw BookRows.Mismatch(column) }
+        return value
+    }
+    mutating func required<T>(_ column: Int, _ parse: (String) -> T?) throws -> T {
+        guard let value = try read(column, parse) else { throw BookRows.Mismatch(column) }
+        return value
+    }
+    mutating func int(_ column: Int) throws -> Int { try required(column) { Int($0) } }
+    mutating func string(_ column: Int) throws -> String { try required(column) { $0 } }
+    mutating func bool(_ column: Int) throws -> Bool { try required(column, MariaDBDecoding.bool) }
+    mutating func optionalInt(_ column: Int) throws -> Int? { try read(column) { Int($0) } }
+    mutating func optionalString(_ column: Int) throws -> String? { try text(column) }
+    mutating func optionalDate(_ column: Int) throws -> Date? { try read(column, MariaDBTime.date) }
 }
 
 /// SQLKit's row, by column name: the path for any other database.

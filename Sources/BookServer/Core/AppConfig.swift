@@ -1,4 +1,5 @@
 import Foundation
+import MariaDBKit
 import Vapor
 
 /// Everything the server reads from its environment, read in one place.
@@ -10,6 +11,8 @@ public struct AppConfig: Sendable {
     public enum Database: Sendable, Equatable {
         case sqlite(path: String)
         case postgres(url: String)
+        /// `mysql://` or `mariadb://`: MySQL 8 or MariaDB through our driver (MariaDBKit).
+        case mysql(MariaDBConfiguration)
     }
 
     public enum SMTPSecurity: String, Sendable { case starttls, tls, none }
@@ -113,9 +116,17 @@ public struct AppConfig: Sendable {
             database = .sqlite(path: path)
         case let url? where url.hasPrefix("postgres://") || url.hasPrefix("postgresql://"):
             database = .postgres(url: url)
+        case let url? where MariaDBConfiguration.schemes.contains { url.lowercased().hasPrefix("\($0)://") }:
+            // The URL holds the database password: the message says what is wrong, never the value.
+            do {
+                database = .mysql(try MariaDBConfiguration(url: url))
+            } catch let error as MariaDBConfiguration.BadURL {
+                throw ConfigError(variable: "DATABASE_URL", problem: error.description)
+            }
         case let url?:
             throw ConfigError(
-                variable: "DATABASE_URL", problem: "must start with sqlite: or postgres:// (got scheme of \"\(url.prefix(12))…\")"
+                variable: "DATABASE_URL",
+                problem: "must start with sqlite:, postgres:// or mysql:// (got scheme of \"\(url.prefix(12))…\")"
             )
         }
 

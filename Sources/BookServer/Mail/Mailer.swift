@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import Logging
+import MariaDBKit
 import SQLKit
 
 /// One e-mail, ready to go.
@@ -108,14 +109,16 @@ public final class Mailer: Sendable {
 
     private func claim(_ message: OutboxMessage, db: any Database, now: Date) async throws -> Bool {
         let sql = db as! any SQLDatabase
-        let rows = try await sql.update(OutboxMessage.schema)
+        let update = sql.update(OutboxMessage.schema)
             .set("claimed_until", to: SQLBind(now.addingTimeInterval(Self.claimSeconds)))
             .where("id", .equal, SQLBind(message.id!))
             .where("sent_at", .is, SQLLiteral.null)
             .where { $0.where("claimed_until", .is, SQLLiteral.null).orWhere("claimed_until", .lessThan, SQLBind(now)) }
-            .returning("id")
-            .all()
-        return !rows.isEmpty
+        if let mysql = db as? FluentMariaDBDatabase {
+            // No RETURNING on MySQL: the statement's count of changed rows says whether it was ours.
+            return try await mysql.run(update.query) { _ in }.affectedRows > 0
+        }
+        return try await !update.returning("id").all().isEmpty
     }
 
     private func deliver(_ message: OutboxMessage, db: any Database) async {

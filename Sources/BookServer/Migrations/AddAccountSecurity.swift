@@ -8,9 +8,11 @@ struct AddAccountSecurity: AsyncMigration {
         let sql = database as! any SQLDatabase
         // Existing accounts keep an empty key, which matches the tokens they already hold; every
         // account made from now on gets a random one.
-        try await sql.raw("ALTER TABLE users ADD COLUMN token_key TEXT NOT NULL DEFAULT ''").run()
-        try await sql.raw("ALTER TABLE users ADD COLUMN pending_email TEXT").run()
-        try await sql.raw("ALTER TABLE issued_tokens ADD COLUMN family TEXT NOT NULL DEFAULT ''").run()
+        // MySQL: no default on a TEXT column (MySQL 8), and an index on `family` needs a sized type.
+        let text = MySQLSchema.isMySQL(database) ? "VARCHAR(255)" : "TEXT"
+        try await sql.raw("ALTER TABLE users ADD COLUMN token_key \(unsafeRaw: text) NOT NULL DEFAULT ''").run()
+        try await sql.raw("ALTER TABLE users ADD COLUMN pending_email \(unsafeRaw: text)").run()
+        try await sql.raw("ALTER TABLE issued_tokens ADD COLUMN family \(unsafeRaw: text) NOT NULL DEFAULT ''").run()
         // Tokens issued before families existed each form their own.
         try await sql.raw("UPDATE issued_tokens SET family = jti").run()
         try await sql.create(index: "issued_tokens_family_idx").on(IssuedToken.schema).column("family").run()

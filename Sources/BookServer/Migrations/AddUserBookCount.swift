@@ -36,6 +36,27 @@ struct AddUserBookCount: AsyncMigration {
                 END
                 """
             ).run()
+        } else if sql.dialect.name == "mysql" {
+            // Row triggers, as on SQLite, but BEFORE the row is written: the owner's row is locked for
+            // writing before the foreign key check would share-lock it, so two parallel inserts for one
+            // owner queue instead of deadlocking (each holding a shared lock, each wanting to write). A
+            // failed statement takes its trigger's change back with it. (MySQL fires no trigger for a
+            // foreign key's cascade, but a cascade only deletes the books of a user who is gone.)
+            try await sql.raw(
+                "CREATE TRIGGER books_count_insert BEFORE INSERT ON books FOR EACH ROW "
+                    + "UPDATE users SET book_count = book_count + 1 WHERE id = NEW.user_id"
+            ).run()
+            try await sql.raw(
+                "CREATE TRIGGER books_count_delete BEFORE DELETE ON books FOR EACH ROW "
+                    + "UPDATE users SET book_count = book_count - 1 WHERE id = OLD.user_id"
+            ).run()
+            try await sql.raw(
+                """
+                CREATE TRIGGER books_count_move BEFORE UPDATE ON books FOR EACH ROW \
+                UPDATE users SET book_count = book_count + (CASE WHEN id = NEW.user_id THEN 1 ELSE -1 END) \
+                WHERE OLD.user_id <> NEW.user_id AND id IN (OLD.user_id, NEW.user_id)
+                """
+            ).run()
         } else {
             // One function for the three statement triggers; each sees the transition tables it declares
             // (PostgreSQL allows no column list on a trigger with transition tables, hence the join).
@@ -88,12 +109,12 @@ struct AddUserBookCount: AsyncMigration {
         let sql = database as! any SQLDatabase
         for trigger in ["books_count_insert", "books_count_delete", "books_count_move"] {
             let drop: SQLQueryString =
-                sql.dialect.name == "sqlite"
+                sql.dialect.name == "sqlite" || sql.dialect.name == "mysql"
                 ? "DROP TRIGGER \(unsafeRaw: trigger)"
                 : "DROP TRIGGER \(unsafeRaw: trigger) ON books"
             try await sql.raw(drop).run()
         }
-        if sql.dialect.name != "sqlite" { try await sql.raw("DROP FUNCTION books_count_change()").run() }
+        if sql.dialect.name == "postgresql" { try await sql.raw("DROP FUNCTION books_count_change()").run() }
         try await sql.raw("ALTER TABLE users DROP COLUMN book_count").run()
     }
 }

@@ -12,6 +12,7 @@ struct CreateISBNLookup: AsyncMigration {
             .field("draft", .string)
             .field("fetched_at", .datetime, .required)
             .create()
+        try await MySQLSchema.widen(ISBNLookupRecord.schema, ["draft": "MEDIUMTEXT"], on: database)
         // A lookup reads the newest row of one ISBN.
         try await (database as! any SQLDatabase).create(index: "isbn_lookups_isbn_fetched_at_idx")
             .on(ISBNLookupRecord.schema).column("isbn").column("fetched_at").run()

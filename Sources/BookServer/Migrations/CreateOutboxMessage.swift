@@ -14,6 +14,8 @@ struct CreateOutboxMessage: AsyncMigration {
             .field("last_error", .string)
             .field("created_at", .datetime)
             .create()
+        try await MySQLSchema.widen(
+            OutboxMessage.schema, ["subject": "TEXT NOT NULL", "body": "MEDIUMTEXT NOT NULL", "last_error": "TEXT"], on: database)
     }
 
     func revert(on database: any Database) async throws {

@@ -17,6 +17,9 @@ struct CreateUser: AsyncMigration {
             .unique(on: "username")
             .unique(on: "oidc_subject")
             .create()
+        // Names are limited in characters as people see them, which may be several code points each.
+        try await MySQLSchema.widen(
+            User.schema, ["first_name": "VARCHAR(1020) NOT NULL", "last_name": "VARCHAR(1020) NOT NULL"], on: database)
     }
 
     func revert(on database: any Database) async throws {

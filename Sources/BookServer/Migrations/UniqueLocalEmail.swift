@@ -23,7 +23,20 @@ struct UniqueLocalEmail: AsyncMigration {
             database.logger.critical("\(message)")
             throw Duplicates(description: message)
         }
-        try await (database as! any SQLDatabase).raw(
+        let sql = database as! any SQLDatabase
+        if sql.dialect.name == "mysql" {
+            // No partial or expression indexes there: a generated column holds the folded address of a
+            // local account (NULL otherwise, and NULLs do not collide), and the unique index is on it.
+            try await sql.raw(
+                """
+                ALTER TABLE users ADD COLUMN local_email VARCHAR(255) AS \
+                (CASE WHEN auth_source = 'local' AND email <> '' THEN lower(email) END) VIRTUAL
+                """
+            ).run()
+            try await sql.raw("CREATE UNIQUE INDEX users_local_email_key ON users (local_email)").run()
+            return
+        }
+        try await sql.raw(
             """
             CREATE UNIQUE INDEX users_local_email_key ON users (lower(email)) \
             WHERE auth_source = 'local' AND email <> ''
@@ -32,6 +45,11 @@ struct UniqueLocalEmail: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        try await (database as! any SQLDatabase).drop(index: "users_local_email_key").run()
+        let sql = database as! any SQLDatabase
+        if sql.dialect.name == "mysql" {
+            try await sql.raw("ALTER TABLE users DROP INDEX users_local_email_key, DROP COLUMN local_email").run()
+            return
+        }
+        try await sql.drop(index: "users_local_email_key").run()
     }
 }
