@@ -4,13 +4,17 @@
 # case's req/s, p50, p99 and the server's RSS, and each as a ratio to our own `/healthz` measured in
 # the same run against the same server (absolute figures move with the machine's load; ratios hold).
 #
-#   BENCH_BOOKS=100000 BENCH_SECONDS=5 BENCH_DATABASES="sqlite postgres" [BENCH_BIN=path/to/book-server] scripts/bench.sh
+#   BENCH_BOOKS=100000 BENCH_SECONDS=5 BENCH_DATABASES="sqlite postgres mariadb" [BENCH_BIN=path/to/book-server] scripts/bench.sh
+#
+# MariaDB: a throw-away `mariadbd --no-defaults` with its own data directory on a loopback port
+# (as the tests start it; scripts/test-setup.sh installs mariadb-server), book-server on it through
+# DATABASE_URL=mysql://….
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 books="${BENCH_BOOKS:-100000}"
 seconds="${BENCH_SECONDS:-5}"
-databases="${BENCH_DATABASES:-sqlite postgres}"
+databases="${BENCH_DATABASES:-sqlite postgres mariadb}"
 
 for tool in wrk sqlite3; do
   command -v $tool >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $tool >/dev/null; }
@@ -24,7 +28,7 @@ else
 fi
 booktui="${BENCH_BOOKTUI:-$(dirname "$bin")/booktui}"
 work="$(mktemp -d /tmp/booktui-bench.XXXXXX)"
-trap 'kill ${server:-} ${storm:-} ${stub:-} 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill ${server:-} ${storm:-} ${stub:-} ${mariadbd:-} 2>/dev/null || true; rm -rf "$work"' EXIT
 port=18181
 base="http://127.0.0.1:$port"
 secret="bench-secret-0123456789abcdef0123456789abcdef"
@@ -49,13 +53,45 @@ start() {  # DATABASE_URL
 stop() { kill $server; wait $server 2>/dev/null || true; server=; }
 
 sql() {  # runs SQL on the database under test
-  if [ "$db" = sqlite ]; then sqlite3 -cmd ".timeout 10000" "$target" "$1"; else PGPASSWORD=booktest psql -q -h 127.0.0.1 -U booktest -d "$target" -c "$1"; fi
+  case "$db" in
+    sqlite) sqlite3 -cmd ".timeout 10000" "$target" "$1" ;;
+    # PIPES_AS_CONCAT: `||` joins text, as in the other databases' SQL below.
+    mariadb) mariadb --no-defaults --socket="$work/mysqld.sock" -uroot -N -B "$target" \
+      -e "SET SESSION sql_mode = CONCAT(@@sql_mode, ',PIPES_AS_CONCAT'); $1" ;;
+    *) PGPASSWORD=booktest psql -q -h 127.0.0.1 -U booktest -d "$target" -c "$1" ;;
+  esac
+}
+
+start_mariadb() {  # a throw-away server in $work, the account booktest over TCP
+  mariadb_port=18183
+  mariadb-install-db --no-defaults --datadir="$work/mysql" --user=root --auth-root-authentication-method=normal \
+    --skip-test-db >/dev/null 2>&1
+  "$(command -v mariadbd || echo /usr/sbin/mariadbd)" --no-defaults --datadir="$work/mysql" --socket="$work/mysqld.sock" \
+    --port=$mariadb_port --bind-address=127.0.0.1 --user=root --skip-name-resolve --pid-file="$work/mysqld.pid" \
+    --log-error="$work/mysqld.log" --innodb-buffer-pool-size=256M --innodb-flush-log-at-trx-commit=2 \
+    --max-connections=500 --skip-ssl &
+  mariadbd=$!
+  for _ in $(seq 1 100); do mariadb-admin --no-defaults --socket="$work/mysqld.sock" -uroot ping >/dev/null 2>&1 && break; sleep 0.2; done
+  mariadb --no-defaults --socket="$work/mysqld.sock" -uroot -e \
+    "CREATE USER 'booktest'@'127.0.0.1' IDENTIFIED BY 'booktest'; GRANT ALL ON *.* TO 'booktest'@'127.0.0.1';"
 }
 
 user() {  # name books: registers, activates and seeds a user with that many books by SQL
   curl -fs -X POST "$base/api/register/" -H 'Content-Type: application/json' \
     -d "{\"username\": \"$1\", \"email\": \"$1@example.org\", \"password\": \"$password\"}" >/dev/null
-  if [ "$db" = sqlite ]; then
+  if [ "$db" = mariadb ]; then
+    # MariaDB's sequence engine (seq_1_to_N) stands for generate_series.
+    sql "UPDATE users SET is_active = 1 WHERE username = '$1'"
+    # The owner's id first: the book-count triggers write `users`, which MySQL will not let an
+    # INSERT … SELECT read from at the same time (error 1442).
+    [ "$2" -gt 0 ] && sql "SET @owner = (SELECT id FROM users WHERE username = '$1');
+      INSERT INTO books (user_id, title, author, published_year, is_available, isbn, search_text, created_at, updated_at)
+      SELECT @owner, CONCAT('Book ', s.seq), CONCAT('Author ', s.seq % 997), 1900 + (s.seq % 120), (s.seq % 3 = 0), NULL,
+             LOWER(CONCAT('Book ', s.seq, CHAR(31 USING utf8mb4), 'Author ', s.seq % 997, CHAR(31 USING utf8mb4), CHAR(31 USING utf8mb4))),
+             UTC_TIMESTAMP(6), UTC_TIMESTAMP(6)
+      FROM seq_1_to_$2 s"
+    sql "ANALYZE TABLE books" >/dev/null
+  elif [ "$db" = sqlite ]; then
     # SQLite has no generate_series by default: a recursive CTE does the same.
     sql "UPDATE users SET is_active = 1 WHERE username = '$1';
       WITH RECURSIVE g(n) AS (SELECT 1 WHERE $2 > 0 UNION ALL SELECT n + 1 FROM g WHERE n < $2)
@@ -113,6 +149,11 @@ for i in range(10000):
 for db in $databases; do
   if [ $db = sqlite ]; then
     url="sqlite:$work/bench.sqlite"; target="$work/bench.sqlite"
+  elif [ $db = mariadb ]; then
+    [ -n "${mariadbd:-}" ] || start_mariadb
+    target="bench_$$"
+    mariadb --no-defaults --socket="$work/mysqld.sock" -uroot -e "CREATE DATABASE $target CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
+    url="mysql://booktest:booktest@127.0.0.1:$mariadb_port/$target"
   else
     name="bench_$$"; PGPASSWORD=booktest psql -q -h 127.0.0.1 -U booktest -d postgres -c "CREATE DATABASE $name"
     url="postgres://booktest:booktest@127.0.0.1:5432/$name"; target=$name
