@@ -93,13 +93,6 @@ enum BookQueries {
         try await count(Filter(ownerID: ownerID), on: db)
     }
 
-    /// The filtered books in order; a page of them when `range` is given.
-    static func list(_ filter: Filter, range: Range<Int>? = nil, on db: any Database) async throws -> [BookDTO] {
-        let query = filter.order(filter.restrict(try sql(db).select().columns(columns).from("books")))
-        if let range { query.offset(range.lowerBound).limit(range.count) }
-        return try await BookRows.fetch(query, on: db)
-    }
-
     /// The filtered books in order, as the JSON array the seed's clients ask for.
     static func listJSON(_ filter: Filter, on db: any Database) throws -> EventLoopFuture<ByteBuffer> {
         let query = filter.order(filter.restrict(try sql(db).select().columns(columns).from("books")))
