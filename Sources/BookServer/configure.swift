@@ -32,7 +32,10 @@ public func configure(_ app: Application) async throws {
         }
         app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
         // Opening the file would create it: `--help` touches nothing.
-        if !ServeLifecycle.isHelp(app) { try await SQLiteTuning.apply(app) }
+        if !ServeLifecycle.isHelp(app) {
+            try await SQLiteTuning.apply(app)
+            await app.useSQLiteReader(path: path)
+        }
     case .postgres(let url):
         // The URL holds the database password: the error names the variable, never the value.
         guard let postgres = try? DatabaseConfigurationFactory.postgres(url: url, sqlLogLevel: .debug) else {

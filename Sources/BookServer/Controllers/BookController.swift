@@ -30,7 +30,7 @@ struct BookController: RouteCollection {
         let pageParam = req.query[String.self, at: "page"]
         let sizeParam = req.query[String.self, at: "page_size"]
         guard pageParam != nil || sizeParam != nil else {
-            return try BookQueries.listJSON(filter, on: req.db).map { body in
+            return try BookQueries.listJSON(filter, on: req.db, reader: req.application.sqliteReader).map { body in
                 var headers = HTTPHeaders()
                 headers.contentType = .json
                 return Response(status: .ok, headers: headers, body: .init(buffer: body))
@@ -56,7 +56,8 @@ struct BookController: RouteCollection {
         let (start, end) =
             page.multipliedReportingOverflow(by: size).overflow
             ? (Int.max - size, Int.max) : ((page - 1) * size, page * size)
-        let (count, books) = try await BookQueries.page(filter, range: start..<end, on: req.db)
+        let (count, books) = try await BookQueries.page(
+            filter, range: start..<end, on: req.db, reader: req.application.sqliteReader)
         let lastPage = max(1, (count + size - 1) / size)
         guard page <= lastPage else { throw APIError(.notFound, "Invalid page.") }
         let dto = PageDTO(
@@ -81,7 +82,8 @@ struct BookController: RouteCollection {
         let principal = try req.principal
         try req.application.policy.authorize(.readOwnBooks, principal)
         guard let id = req.parameters.get("bookID", as: Int.self),
-            let book = try await BookQueries.one(id: id, ownerID: principal.userID, on: req.db)
+            let book = try await BookQueries.one(
+                id: id, ownerID: principal.userID, on: req.db, reader: req.application.sqliteReader)
         else { throw APIError.notFound }
         return book.jsonResponse()
     }

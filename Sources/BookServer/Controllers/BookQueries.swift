@@ -94,9 +94,9 @@ enum BookQueries {
     }
 
     /// The filtered books in order, as the JSON array the seed's clients ask for.
-    static func listJSON(_ filter: Filter, on db: any Database) throws -> EventLoopFuture<ByteBuffer> {
+    static func listJSON(_ filter: Filter, on db: any Database, reader: SQLiteReader?) throws -> EventLoopFuture<ByteBuffer> {
         let query = filter.order(filter.restrict(try sql(db).select().columns(columns).from("books")))
-        return BookRows.jsonArray(query, on: db)
+        return BookRows.jsonArray(query, on: db, reader: reader)
     }
 
     /// From this many books skipped on, a page's ids are found apart from its rows.
@@ -105,7 +105,9 @@ enum BookQueries {
     /// A page of the filtered books and how many there are in all. A user's whole library is
     /// counted by `users.book_count` in the same query (one round trip); a filtered one, or a page
     /// with no books on it, by `count`.
-    static func page(_ filter: Filter, range: Range<Int>, on db: any Database) async throws -> (count: Int, books: [BookDTO]) {
+    static func page(_ filter: Filter, range: Range<Int>, on db: any Database, reader: SQLiteReader?) async throws -> (
+        count: Int, books: [BookDTO]
+    ) {
         // How the count comes with the rows: a whole library's from users.book_count; a search's
         // as a window over the matches the search finds anyway (one search, not two). A filter
         // by availability alone is counted apart: a window would read every matching row.
@@ -130,17 +132,17 @@ enum BookQueries {
         } else {
             filter.order(filter.restrict(query)).offset(range.lowerBound).limit(range.count)
         }
-        let (total, books) = try await BookRows.fetch(query, total: unfiltered || windowed, on: db)
+        let (total, books) = try await BookRows.fetch(query, total: unfiltered || windowed, on: db, reader: reader)
         if let total { return (total, books) }
         return (try await count(filter, on: db), books)
     }
 
     /// One of the owner's books; someone else's is indistinguishable from a missing one.
-    static func one(id: Int, ownerID: Int, on db: any Database) async throws -> BookDTO? {
+    static func one(id: Int, ownerID: Int, on db: any Database, reader: SQLiteReader?) async throws -> BookDTO? {
         let query = try sql(db).select().columns(columns).from("books")
             .where(SQLColumn("id"), .equal, SQLBind(id)).where(SQLColumn("user_id"), .equal, SQLBind(ownerID))
             .limit(1)
-        return try await BookRows.fetch(query, on: db).first
+        return try await BookRows.fetch(query, on: db, reader: reader).first
     }
 }
 

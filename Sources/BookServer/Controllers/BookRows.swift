@@ -3,7 +3,7 @@ import Fluent
 import MariaDBKit
 import PostgresKit
 import SQLKit
-import SQLiteKit
+import SQLiteNIO
 import Vapor
 
 /// Runs a select of `BookQueries.columns` and reads each row by position with concrete types,
@@ -13,28 +13,31 @@ import Vapor
 /// books (docs/benchmarks.md). The query is still built and serialized by SQLKit, and logged as
 /// SQLKit logs it; another database takes the SQLKit path.
 enum BookRows {
-    static func fetch(_ query: SQLSelectBuilder, on db: any Database) async throws -> [BookDTO] {
-        try await fetch(query, total: false, on: db).books
+    static func fetch(_ query: SQLSelectBuilder, on db: any Database, reader: SQLiteReader?) async throws -> [BookDTO] {
+        try await fetch(query, total: false, on: db, reader: reader).books
     }
 
     /// With `total`, the query's first column is a count (`total`) before `BookQueries.columns`;
     /// it is read from the first row (nil when there is none).
-    static func fetch(_ query: SQLSelectBuilder, total: Bool, on db: any Database) async throws -> (total: Int?, books: [BookDTO])
-    {
+    static func fetch(_ query: SQLSelectBuilder, total: Bool, on db: any Database, reader: SQLiteReader?) async throws -> (
+        total: Int?, books: [BookDTO]
+    ) {
         let sql = try BookQueries.sql(db)
         let (text, binds) = sql.serialize(query.select)
-        var count: Int?
-        if let sqlite = db as? any SQLiteDatabase {
+        if let reader, let values = sqliteBindings(binds) {
             log(text, binds, sql, db)
-            let encoder = SQLiteDataEncoder()
-            let rows = try await sqlite.query(text, try binds.map { try encoder.encode($0) })
-            let books = try rows.map { row in
-                var columns = SQLiteColumns(row.columns.makeIterator())
-                if total { count = try columns.int(BookRows.totalColumn) }
-                return try BookDTO(reading: &columns)
-            }
-            return (count, books)
+            return try await reader.read(text, values, on: db.eventLoop) { rows in
+                var count: Int?
+                var books: [BookDTO] = []
+                while try rows.next() {
+                    var columns = SQLiteReaderColumns(rows: rows, offset: total ? 1 : 0)
+                    if total { count = try columns.int(BookRows.totalColumn) }
+                    books.append(try BookDTO(reading: &columns))
+                }
+                return (count, books)
+            }.get()
         }
+        var count: Int?
         if let postgres = db as? any PostgresDatabase, let bindings = postgresBindings(binds) {
             log(text, binds, sql, db)
             let result = try await postgres.withConnection {
@@ -61,26 +64,27 @@ enum BookRows {
         return (count, try rows.map(BookDTO.init(row:)))
     }
 
-    /// The books of `query` as a JSON array, each written as its row arrives: on SQLite no row and
-    /// no `BookDTO` is kept (a library of 10,000 books is the seed client's one call).
+    /// The books of `query` as a JSON array. On SQLite each is written from the row as it is read,
+    /// on a reader thread, and no row and no `BookDTO` is kept (a library of 10,000 books is the
+    /// seed client's one call).
     ///
-    /// Future-based, not async: on SQLite the event loop hands the query to the driver's thread and
+    /// Future-based, not async: on SQLite the event loop hands the query to a reader thread and
     /// gets the bytes back, with no task and no hop through the concurrency pool in between.
-    static func jsonArray(_ query: SQLSelectBuilder, on db: any Database) -> EventLoopFuture<ByteBuffer> {
-        if let sqlite = db as? any SQLiteDatabase, let sql = db as? any SQLDatabase {
+    static func jsonArray(_ query: SQLSelectBuilder, on db: any Database, reader: SQLiteReader?) -> EventLoopFuture<ByteBuffer> {
+        if let reader, let sql = db as? any SQLDatabase {
             let (text, binds) = sql.serialize(query.select)
-            log(text, binds, sql, db)
-            let encoder = SQLiteDataEncoder()
-            let sink = JSONArraySink(capacity: 64 * 1024)
-            do {
-                return sqlite.query(text, try binds.map { try encoder.encode($0) }, logger: db.logger) { row in
-                    sink.add { json in
-                        var columns = SQLiteColumns(row.columns.makeIterator())
-                        try BookDTO(reading: &columns).write(to: &json)
+            if let values = sqliteBindings(binds) {
+                log(text, binds, sql, db)
+                return reader.read(text, values, on: db.eventLoop) { rows in
+                    var json = JSONWriter(capacity: 64 * 1024)
+                    json.beginArray()
+                    while try rows.next() {
+                        json.element()
+                        try rows.writeBook(to: &json)
                     }
-                }.flatMapThrowing { try sink.finish() }
-            } catch {
-                return db.eventLoop.makeFailedFuture(error)
+                    json.endArray()
+                    return json.buffer
+                }
             }
         }
         let select = query.select
@@ -88,7 +92,7 @@ enum BookRows {
         promise.completeWithTask {
             let query = SQLSelectBuilder(on: try BookQueries.sql(db))
             query.select = select
-            let books = try await fetch(query, on: db)
+            let books = try await fetch(query, on: db, reader: nil)
             var json = JSONWriter(capacity: 64 + 320 * books.count)
             books.write(to: &json)
             return json.buffer
@@ -96,35 +100,26 @@ enum BookRows {
         return promise.futureResult
     }
 
-    /// A JSON array written by the driver's thread as rows arrive, and handed back once the query is
-    /// done (the first error stops the writing and is thrown then).
-    final class JSONArraySink: @unchecked Sendable {
-        private var json: JSONWriter
-        private var error: (any Error)?
-
-        init(capacity: Int) {
-            json = JSONWriter(capacity: capacity)
-            json.beginArray()
-        }
-
-        func add(_ write: (inout JSONWriter) throws -> Void) {
-            guard error == nil else { return }
-            json.element()
-            do { try write(&json) } catch { self.error = error }
-        }
-
-        func finish() throws -> ByteBuffer {
-            if let error { throw error }
-            json.endArray()
-            return json.buffer
-        }
-    }
-
     /// As SQLKit logs a query it runs (at its `queryLogLevel`, binds hidden by `LogRedaction`).
     static func log(_ text: String, _ binds: [any Encodable & Sendable], _ sql: any SQLDatabase, _ db: any Database) {
         guard let level = sql.queryLogLevel else { return }
         db.logger.log(
             level: level, "Executing query", metadata: ["sql": .string(text), "binds": .array(binds.map { .string("\($0)") })])
+    }
+
+    /// Our lists bind only numbers, text and flags; anything else takes the SQLKit path.
+    static func sqliteBindings(_ binds: [any Encodable & Sendable]) -> [SQLiteData]? {
+        var values: [SQLiteData] = []
+        values.reserveCapacity(binds.count)
+        for bind in binds {
+            switch bind {
+            case let value as Int: values.append(.integer(value))
+            case let value as String: values.append(.text(value))
+            case let value as Bool: values.append(.integer(value ? 1 : 0))
+            default: return nil
+            }
+        }
+        return values
     }
 
     /// Our lists bind only numbers, text and flags; anything else takes the SQLKit path.
@@ -189,13 +184,14 @@ extension BookRows.Mismatch {
     init(_ column: Int) { self.init(column: column == BookRows.totalColumn ? "total" : BookQueries.columns[column]) }
 }
 
-/// sqlite-nio's row, column after column.
-struct SQLiteColumns: BookColumns {
-    var columns: IndexingIterator<[SQLiteColumn]>
-    init(_ columns: IndexingIterator<[SQLiteColumn]>) { self.columns = columns }
+/// A row of `SQLiteReader`, column after column from `offset`, each read as sqlite-nio reads it.
+struct SQLiteReaderColumns: BookColumns {
+    let rows: SQLiteReader.Rows
+    let offset: Int
 
+    /// `column` is a place in `BookQueries.columns` (or `BookRows.totalColumn`, just before them).
     mutating func value<T: SQLiteDataConvertible>(_ column: Int) throws -> T? {
-        guard let data = columns.next()?.data else { throw BookRows.Mismatch(column) }
+        let data = rows.data(offset + column)
         if case .null = data { return nil }
         guard let value = T(sqliteData: data) else { throw BookRows.Mismatch(column) }
         return value
@@ -210,6 +206,41 @@ struct SQLiteColumns: BookColumns {
     mutating func optionalInt(_ column: Int) throws -> Int? { try value(column) }
     mutating func optionalString(_ column: Int) throws -> String? { try value(column) }
     mutating func optionalDate(_ column: Int) throws -> Date? { try value(column) }
+}
+
+extension SQLiteReader.Rows {
+    /// The row (`BookQueries.columns`) as the book object `BookDTO.write` would make of it,
+    /// written straight from SQLite's values: text from its bytes, whole numbers as they are;
+    /// anything else (a date, a flag, a value of an unexpected type) read as `SQLiteReaderColumns`
+    /// reads it.
+    func writeBook(to json: inout JSONWriter) throws {
+        var columns = SQLiteReaderColumns(rows: self, offset: 0)
+        json.beginObject()
+        try BookDTO.keyBytes.withUnsafeBytes { keys in
+            for (column, slot) in BookDTO.slots.enumerated() {
+                json.key(bytes: UnsafeRawBufferPointer(rebasing: keys[BookDTO.keyRanges[column]]))
+                switch slot {
+                case .id, .user, .field(_, .integer, _), .field(_, .year, _):
+                    if isInteger(column) {
+                        json.int(int(column))
+                    } else if case .field(_, _, true) = slot {
+                        json.int(try columns.optionalInt(column))
+                    } else {
+                        json.int(try columns.int(column))
+                    }
+                case .field(_, .text, let optional), .field(_, .lines, let optional), .field(_, .isbn, let optional):
+                    if isText(column) {
+                        json.string(utf8: text(column))
+                    } else {
+                        json.string(optional ? try columns.optionalString(column) : try columns.string(column))
+                    }
+                case .field(_, .flag, _): json.bool(try columns.bool(column))
+                case .createdAt, .updatedAt: json.date(try columns.optionalDate(column))
+                }
+            }
+        }
+        json.endObject()
+    }
 }
 
 /// PostgresNIO's row, cell after cell.

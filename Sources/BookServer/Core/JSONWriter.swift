@@ -72,37 +72,40 @@ struct JSONWriter {
     mutating func date(_ value: Date?) { if let value { date(value) } else { null() } }
 
     mutating func string(_ value: String) {
-        buffer.writeInteger(UInt8(ascii: "\""))
         var value = value
-        value.withUTF8 { bytes in
-            var start = 0
-            for (i, byte) in bytes.enumerated() {
-                let escape: StaticString? =
-                    switch byte {
-                    case UInt8(ascii: "\""): "\\\""
-                    case UInt8(ascii: "\\"): "\\\\"
-                    case UInt8(ascii: "/"): "\\/"
-                    case 0x08: "\\b"
-                    case 0x0C: "\\f"
-                    case 0x0A: "\\n"
-                    case 0x0D: "\\r"
-                    case 0x09: "\\t"
-                    default: nil
-                    }
-                guard escape != nil || byte < 0x20 else { continue }
-                buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start..<i]))
-                if let escape {
-                    buffer.writeStaticString(escape)
-                } else {
-                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                    buffer.writeStaticString("\\u00")
-                    buffer.writeInteger(hex[Int(byte >> 4)])
-                    buffer.writeInteger(hex[Int(byte & 0x0F)])
+        value.withUTF8 { string(utf8: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// A string given as its UTF-8 bytes.
+    mutating func string(utf8 bytes: UnsafeRawBufferPointer) {
+        buffer.writeInteger(UInt8(ascii: "\""))
+        var start = 0
+        for (i, byte) in bytes.enumerated() {
+            let escape: StaticString? =
+                switch byte {
+                case UInt8(ascii: "\""): "\\\""
+                case UInt8(ascii: "\\"): "\\\\"
+                case UInt8(ascii: "/"): "\\/"
+                case 0x08: "\\b"
+                case 0x0C: "\\f"
+                case 0x0A: "\\n"
+                case 0x0D: "\\r"
+                case 0x09: "\\t"
+                default: nil
                 }
-                start = i + 1
+            guard escape != nil || byte < 0x20 else { continue }
+            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[start..<i]))
+            if let escape {
+                buffer.writeStaticString(escape)
+            } else {
+                let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                buffer.writeStaticString("\\u00")
+                buffer.writeInteger(hex[Int(byte >> 4)])
+                buffer.writeInteger(hex[Int(byte & 0x0F)])
             }
-            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start...]))
+            start = i + 1
         }
+        buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[start...]))
         buffer.writeInteger(UInt8(ascii: "\""))
         first = false
     }

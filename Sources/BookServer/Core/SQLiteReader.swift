@@ -1,0 +1,196 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import SQLiteNIO
+import Vapor
+import VaporCSQLite
+
+/// Read-only connections of our own to the SQLite file, for the hot reads (lists, pages, one
+/// book). In WAL mode they read beside Fluent's connections and its writer, each read seeing what
+/// was committed when it began.
+///
+/// Why not Fluent's connections: sqlite-nio's future-based `query`, the one they offer, schedules
+/// one event-loop task per row (10,000 of them for the seed client's list, more than reading the
+/// rows cost), prepares the statement anew each time and makes a `String` of every text value.
+/// Here a read is one hop to a reader thread and back; each connection keeps its prepared
+/// statements; the row is read in place (`Rows`), text written into the JSON from SQLite's own
+/// bytes.
+///
+/// The same SQLite library as sqlite-nio's (its `VaporCSQLite`, `sqlite_nio_`-prefixed): a second
+/// copy of SQLite in the process would keep its own table of POSIX locks, and closing one copy's
+/// file descriptor would drop the other's locks (sqlite.org, "How To Corrupt An SQLite Database
+/// File", 2.2.1).
+final class SQLiteReader: Sendable {
+    let path: String
+    private let threads: NIOThreadPool
+    /// Connections not in use; a thread takes one for each read (there are never more reads at
+    /// once than threads, so one is always there or can be opened).
+    private let idle = NIOLockedValueBox<[Connection]>([])
+
+    init(path: String, threads: Int) {
+        self.path = path
+        self.threads = NIOThreadPool(numberOfThreads: max(1, threads))
+        self.threads.start()
+    }
+
+    func shutdown() async throws {
+        try await threads.shutdownGracefully()
+        for connection in idle.withLockedValue({ $0 }) { connection.close() }
+        idle.withLockedValue { $0 = [] }
+    }
+
+    /// Runs `sql` with `binds` on a reader thread; `body` steps through the rows there.
+    func read<T: Sendable>(
+        _ sql: String, _ binds: [SQLiteData], on eventLoop: any EventLoop,
+        _ body: @escaping @Sendable (inout Rows) throws -> T
+    ) -> EventLoopFuture<T> {
+        threads.runIfActive(eventLoop: eventLoop) {
+            let connection = try self.idle.withLockedValue { $0.popLast() } ?? Connection(path: self.path)
+            defer { self.idle.withLockedValue { $0.append(connection) } }
+            return try connection.run(sql, binds, body)
+        }
+    }
+
+    /// A failure SQLite reported, with its message.
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// One read-only `sqlite3` handle and its prepared statements, used by one thread at a time.
+    final class Connection: @unchecked Sendable {
+        private let handle: OpaquePointer
+        private var statements: [String: OpaquePointer] = [:]
+
+        init(path: String) throws {
+            var handle: OpaquePointer?
+            let flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+            let status = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)
+            guard status == SQLITE_OK, let handle else {
+                let message = handle.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "out of memory"
+                sqlite_nio_sqlite3_close(handle)
+                throw Failure(description: "opening \(path) to read: \(message)")
+            }
+            self.handle = handle
+            // A checkpoint's brief exclusive moment waits instead of failing the read.
+            sqlite_nio_sqlite3_busy_timeout(handle, Int32(SQLiteTuning.busyTimeoutMilliseconds))
+        }
+
+        func close() {
+            for statement in statements.values { sqlite_nio_sqlite3_finalize(statement) }
+            statements = [:]
+            sqlite_nio_sqlite3_close(handle)
+        }
+
+        func run<T>(_ sql: String, _ binds: [SQLiteData], _ body: (inout Rows) throws -> T) throws -> T {
+            let statement = try prepared(sql)
+            defer {
+                sqlite_nio_sqlite3_reset(statement)
+                sqlite_nio_sqlite3_clear_bindings(statement)
+            }
+            for (i, bind) in binds.enumerated() {
+                let place = Int32(i + 1)
+                let status: Int32 =
+                    switch bind {
+                    case .integer(let value): sqlite_nio_sqlite3_bind_int64(statement, place, Int64(value))
+                    case .float(let value): sqlite_nio_sqlite3_bind_double(statement, place, value)
+                    case .text(let value):
+                        sqlite_nio_sqlite3_bind_text64(
+                            statement, place, value, UInt64(value.utf8.count), SQLiteReader.transient, UInt8(SQLITE_UTF8))
+                    case .null: sqlite_nio_sqlite3_bind_null(statement, place)
+                    case .blob(let value):
+                        value.withUnsafeReadableBytes {
+                            sqlite_nio_sqlite3_bind_blob64(
+                                statement, place, $0.baseAddress, UInt64($0.count), SQLiteReader.transient)
+                        }
+                    }
+                guard status == SQLITE_OK else { throw failure() }
+            }
+            var rows = Rows(statement: statement, connection: self)
+            return try body(&rows)
+        }
+
+        private func prepared(_ sql: String) throws -> OpaquePointer {
+            if let statement = statements[sql] { return statement }
+            var statement: OpaquePointer?
+            let status = sqlite_nio_sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+            guard status == SQLITE_OK, let statement else { throw failure() }
+            // Our SQL is a handful of shapes with bound values; a bound on them all the same.
+            if statements.count >= 256 {
+                for old in statements.values { sqlite_nio_sqlite3_finalize(old) }
+                statements = [:]
+            }
+            statements[sql] = statement
+            return statement
+        }
+
+        func failure() -> Failure {
+            Failure(description: String(cString: sqlite_nio_sqlite3_errmsg(handle)))
+        }
+    }
+
+    /// The rows of a statement, read in place: a text's bytes are SQLite's own until the next step.
+    struct Rows {
+        fileprivate let statement: OpaquePointer
+        fileprivate let connection: Connection
+
+        /// Steps to the next row; false after the last.
+        mutating func next() throws -> Bool {
+            switch sqlite_nio_sqlite3_step(statement) {
+            case SQLITE_ROW: return true
+            case SQLITE_DONE: return false
+            default: throw connection.failure()
+            }
+        }
+
+        func isNull(_ column: Int) -> Bool { type(column) == SQLITE_NULL }
+        func isInteger(_ column: Int) -> Bool { type(column) == SQLITE_INTEGER }
+        func isText(_ column: Int) -> Bool { type(column) == SQLITE_TEXT }
+        private func type(_ column: Int) -> Int32 { sqlite_nio_sqlite3_column_type(statement, Int32(column)) }
+
+        func int(_ column: Int) -> Int { Int(sqlite_nio_sqlite3_column_int64(statement, Int32(column))) }
+
+        /// A text column's UTF-8 bytes, valid until the next step.
+        func text(_ column: Int) -> UnsafeRawBufferPointer {
+            guard let bytes = sqlite_nio_sqlite3_column_text(statement, Int32(column)) else { return .init(start: nil, count: 0) }
+            return UnsafeRawBufferPointer(start: bytes, count: Int(sqlite_nio_sqlite3_column_bytes(statement, Int32(column))))
+        }
+
+        /// The column as sqlite-nio reads it, for the conversions it defines (`SQLiteDataConvertible`).
+        func data(_ column: Int) -> SQLiteData {
+            switch type(column) {
+            case SQLITE_INTEGER: return .integer(int(column))
+            case SQLITE_FLOAT: return .float(sqlite_nio_sqlite3_column_double(statement, Int32(column)))
+            case SQLITE_TEXT: return .text(String(decoding: text(column), as: UTF8.self))
+            case SQLITE_BLOB:
+                let count = Int(sqlite_nio_sqlite3_column_bytes(statement, Int32(column)))
+                var buffer = ByteBufferAllocator().buffer(capacity: count)
+                if let bytes = sqlite_nio_sqlite3_column_blob(statement, Int32(column)) {
+                    buffer.writeBytes(UnsafeRawBufferPointer(start: bytes, count: count))
+                }
+                return .blob(buffer)
+            default: return .null
+            }
+        }
+    }
+
+    /// SQLite copies a bound value before the call returns.
+    fileprivate static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+}
+
+extension Application {
+    private struct SQLiteReaderKey: StorageKey { typealias Value = SQLiteReader }
+
+    /// The readers of the SQLite file, when that is the database (see `SQLiteReader`).
+    var sqliteReader: SQLiteReader? {
+        storage[SQLiteReaderKey.self]
+    }
+
+    /// Opens readers of the SQLite file at `path` (a thread and a connection per core, opened
+    /// as they are first needed), closed when the application shuts down.
+    func useSQLiteReader(path: String) async {
+        await storage.setWithAsyncShutdown(
+            SQLiteReaderKey.self, to: SQLiteReader(path: path, threads: System.coreCount),
+            onShutdown: { try await $0.shutdown() })
+    }
+}
