@@ -26,3 +26,31 @@ struct SearchTextTests {
         #expect(SearchText.term("Métro") == "metro")
     }
 }
+
+@Suite("SQLite search plan: the trigrams of a term, as the FTS5 trigram tokenizer cuts it")
+struct SQLiteSearchPlanTests {
+    @Test func distinctTrigramsInOrder() {
+        #expect(SQLiteSearchPlan.trigrams(of: "author 42") == ["aut", "uth", "tho", "hor", "or ", "r 4", " 42"])
+        #expect(SQLiteSearchPlan.trigrams(of: "aaaa") == ["aaa"])
+        #expect(SQLiteSearchPlan.trigrams(of: "ab") == [])
+    }
+
+    @Test func unicodeScalarsNotCharacters() {
+        #expect(SQLiteSearchPlan.trigrams(of: "三体小说") == ["三体小", "体小说"])
+        // e + combining acute: one Character, two scalars (search_text is folded, but a term may keep them).
+        #expect(SQLiteSearchPlan.trigrams(of: "cafe\u{301}").count == 3)
+    }
+
+    @Test func aLongTermIsSampledEvenly() {
+        let term = (0..<60).map { String(UnicodeScalar(UInt8(65 + $0 % 26))) + "\($0)" }.joined()
+        let trigrams = SQLiteSearchPlan.trigrams(of: term)
+        #expect(trigrams.count == SQLiteSearchPlan.maxTrigramsCounted)
+        #expect(trigrams.first == String(term.prefix(3)))
+        #expect(Set(trigrams).count == trigrams.count)
+    }
+
+    @Test func phrasesQuoteQuotes() {
+        #expect(SQLiteSearchPlan.phrase("a\"b") == "\"a\"\"b\"")
+        #expect(SQLiteSearchPlan.phrase("AND") == "\"AND\"")
+    }
+}

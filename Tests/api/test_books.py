@@ -150,6 +150,33 @@ def test_search_takes_wildcard_characters_as_themselves(server):
     assert found("zz*") == []
 
 
+def test_search_terms_are_text_to_the_index_too(server):
+    # On SQLite a term's rarest trigrams go to the FTS5 index as its own query language: quotes,
+    # AND/OR/NEAR, and long terms must stay plain text, and the books found must be exactly those
+    # that hold the term, however common its other trigrams are.
+    api = signup(server)
+    titles = ['say "hello" twice', "cats AND dogs", "NEAR the end", "OR else", "x" * 40 + " the long one"]
+    titles += [f"Common author {n}" for n in range(1, 31)]
+    for t in titles:
+        add(api, title=t)
+
+    def found(term):
+        return sorted(b["title"] for b in api.get("/api/books/", params={"search": term}).json())
+
+    assert found('"hello"') == ['say "hello" twice']
+    assert found('o" t') == ['say "hello" twice']
+    assert found("and dogs") == ["cats AND dogs"]
+    assert found("near the") == ["NEAR the end"]
+    assert found("or else") == ["OR else"]
+    assert found("x" * 30 + " the long") == ["x" * 40 + " the long one"]
+    assert found("common author 7") == ["Common author 7"]
+    assert found("common author 2") == sorted(["Common author 2"] + [f"Common author {n}" for n in range(20, 30)])
+    assert found("mon author 3") == ["Common author 3", "Common author 30"]
+    page = api.get("/api/books/", params={"search": "n author 1", "page_size": 3}).json()
+    assert page["count"] == 11 and [b["title"] for b in page["results"]] == [
+        "Common author 1", "Common author 10", "Common author 11"]
+
+
 def test_search_follows_changes_and_deletions(server):
     api = signup(server)
     book = add(api, title="Needle in a haystack")

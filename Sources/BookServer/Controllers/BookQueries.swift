@@ -12,7 +12,7 @@ enum BookQueries {
     /// Which of one user's books a list shows, and in which order.
     struct Filter {
         var ownerID: Int
-        var search: (any SQLExpression)?
+        var search: SearchPredicate?
         var isAvailable: Bool?
         /// Columns of `BookController.orderings`, each with its direction; ties are broken by id.
         var sorts: [(column: String, descending: Bool)] = []
@@ -35,7 +35,7 @@ enum BookQueries {
     /// The one place where a `search` parameter becomes SQL, or nil when it asks for nothing: a
     /// substring of the folded title, author or ISBN (`search_text`, see `SearchText`), the term
     /// folded the same way, in which `%` and `_` are the characters themselves, not LIKE's wildcards.
-    static func searchPredicate(_ raw: String) -> (any SQLExpression)? {
+    static func searchPredicate(_ raw: String) -> SearchPredicate? {
         let term = SearchText.term(raw)
         return term.isEmpty ? nil : SearchPredicate(term: term)
     }
@@ -45,6 +45,9 @@ enum BookQueries {
     /// LIKE (`%`, `_` and the escape `!` escaped), which PostgreSQL's `pg_trgm` index serves.
     struct SearchPredicate: SQLExpression {
         var term: String
+        /// On SQLite, the FTS5 query that finds the books the GLOB then checks (`SQLiteSearchPlan`);
+        /// without one the index is asked for the GLOB itself.
+        var trigrams: String?
 
         func serialize(to serializer: inout SQLSerializer) {
             // The trigram index needs three characters; a shorter term is found faster by LIKE.
@@ -58,8 +61,17 @@ enum BookQueries {
                     }
                 }
                 pattern.append("*")
-                SQLQueryString("id IN (SELECT rowid FROM books_search WHERE search_text GLOB \(bind: pattern))")
-                    .serialize(to: &serializer)
+                if let trigrams {
+                    SQLQueryString(
+                        """
+                        (id IN (SELECT rowid FROM books_search WHERE books_search MATCH \(bind: trigrams)) \
+                        AND search_text GLOB \(bind: pattern))
+                        """
+                    ).serialize(to: &serializer)
+                } else {
+                    SQLQueryString("id IN (SELECT rowid FROM books_search WHERE search_text GLOB \(bind: pattern))")
+                        .serialize(to: &serializer)
+                }
             } else {
                 var pattern = "%"
                 for character in term {
@@ -95,8 +107,21 @@ enum BookQueries {
 
     /// The filtered books in order, as the JSON array the seed's clients ask for.
     static func listJSON(_ filter: Filter, on db: any Database, reader: SQLiteReader?) throws -> EventLoopFuture<ByteBuffer> {
-        let query = filter.order(filter.restrict(try sql(db).select().columns(columns).from("books")))
-        return BookRows.jsonArray(query, on: db, reader: reader)
+        let sql = try sql(db)
+        return planned(filter, on: db, reader: reader).flatMap { filter in
+            let query = filter.order(filter.restrict(sql.select().columns(columns).from("books")))
+            return BookRows.jsonArray(query, on: db, reader: reader)
+        }
+    }
+
+    /// The filter with its search planned for SQLite's trigram index (`SQLiteSearchPlan`).
+    static func planned(_ filter: Filter, on db: any Database, reader: SQLiteReader?) -> EventLoopFuture<Filter> {
+        guard let reader, let search = filter.search else { return db.eventLoop.makeSucceededFuture(filter) }
+        return SQLiteSearchPlan.query(for: search.term, reader: reader, on: db.eventLoop).map { trigrams in
+            var filter = filter
+            filter.search?.trigrams = trigrams
+            return filter
+        }
     }
 
     /// From this many books skipped on, a page's ids are found apart from its rows.
@@ -108,6 +133,7 @@ enum BookQueries {
     static func page(_ filter: Filter, range: Range<Int>, on db: any Database, reader: SQLiteReader?) async throws -> (
         count: Int, books: [BookDTO]
     ) {
+        let filter = try await planned(filter, on: db, reader: reader).get()
         // How the count comes with the rows: a whole library's from users.book_count; a search's
         // as a window over the matches the search finds anyway (one search, not two). A filter
         // by availability alone is counted apart: a window would read every matching row.

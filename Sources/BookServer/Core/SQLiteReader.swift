@@ -45,10 +45,18 @@ final class SQLiteReader: Sendable {
         _ sql: String, _ binds: [SQLiteData], on eventLoop: any EventLoop,
         _ body: @escaping @Sendable (inout Rows) throws -> T
     ) -> EventLoopFuture<T> {
+        session(on: eventLoop) { try $0.run(sql, binds, body) }
+    }
+
+    /// Runs `body` on a reader thread with a connection of its own, for reads that take several
+    /// statements.
+    func session<T: Sendable>(on eventLoop: any EventLoop, _ body: @escaping @Sendable (Connection) throws -> T)
+        -> EventLoopFuture<T>
+    {
         threads.runIfActive(eventLoop: eventLoop) {
             let connection = try self.idle.withLockedValue { $0.popLast() } ?? Connection(path: self.path)
             defer { self.idle.withLockedValue { $0.append(connection) } }
-            return try connection.run(sql, binds, body)
+            return try body(connection)
         }
     }
 
