@@ -156,6 +156,17 @@ struct BookBulkController {
             + [SQLBind(b.searchText), SQLBind(b.createdAt), SQLBind(b.updatedAt)]
     }
 
+    /// Inserts one book (in the caller's transaction, if any) and answers its id: one statement,
+    /// where Fluent's `create` would reflect over the model's properties first.
+    static func insert(_ book: Book, on db: any Database) async throws -> Int {
+        let insert = try BookQueries.sql(db).insert(into: Book.schema).columns(insertColumns).values(values(of: book))
+        if let mysql = db as? FluentMariaDBDatabase {
+            return Int(try await mysql.run(insert.query) { _ in }.lastInsertID)
+        }
+        guard let row = try await insert.returning("id").first() else { throw Abort(.internalServerError, reason: "no id") }
+        return try row.decode(column: "id", as: Int.self)
+    }
+
     /// Inserts the books in one transaction, a few hundred rows a statement; their ids, in order.
     static func insert(_ books: [Book], on db: any Database) async throws -> [Int] {
         guard !books.isEmpty else { return [] }
@@ -163,13 +174,10 @@ struct BookBulkController {
             let sql = try BookQueries.sql(tx)
             var ids = [Int]()
             ids.reserveCapacity(books.count)
-            if let mysql = tx as? FluentMariaDBDatabase {
+            if tx is FluentMariaDBDatabase {
                 // No RETURNING, and a multi-row insert's ids need not be consecutive (MySQL 8's
                 // interleaved auto-increment): one row a statement, each answering its own id.
-                for b in books {
-                    let insert = sql.insert(into: Book.schema).columns(insertColumns).values(values(of: b))
-                    ids.append(Int(try await mysql.run(insert.query) { _ in }.lastInsertID))
-                }
+                for b in books { ids.append(try await insert(b, on: tx)) }
                 return ids
             }
             for start in stride(from: 0, to: books.count, by: rowsPerInsert) {

@@ -74,8 +74,11 @@ struct BookController: RouteCollection {
         let book = Book()
         book.$owner.id = principal.userID
         try BookInput.apply(try req.inputObject(), to: book, partial: false)
-        try await book.create(on: req.db)
-        return try await encode(BookDTO(book), status: .created, for: req)
+        let now = Date()
+        book.createdAt = now  // as Fluent's timestamps would be set
+        book.updatedAt = now
+        book.id = try await BookBulkController.insert(book, on: req.db)
+        return BookDTO(book).jsonResponse(status: .created)
     }
 
     @Sendable func show(req: Request) async throws -> Response {
@@ -153,9 +156,4 @@ struct BookController: RouteCollection {
         return req.application.config.publicURL + req.url.path + "?" + (components.percentEncodedQuery ?? "")
     }
 
-    private func encode(_ value: some Content, status: HTTPStatus = .ok, for req: Request) async throws -> Response {
-        let response = Response(status: status)
-        try response.content.encode(value, as: .json)
-        return response
-    }
 }
