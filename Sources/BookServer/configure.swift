@@ -34,7 +34,7 @@ public func configure(_ app: Application) async throws {
         // Opening the file would create it: `--help` touches nothing.
         if !ServeLifecycle.isHelp(app) {
             try await SQLiteTuning.apply(app)
-            await app.useSQLiteReader(path: path)
+            await app.useDirectSQLite(path: path)
         }
     case .postgres(let url):
         // The URL holds the database password: the error names the variable, never the value.

@@ -158,8 +158,24 @@ struct BookBulkController {
 
     /// Inserts one book (in the caller's transaction, if any) and answers its id: one statement,
     /// where Fluent's `create` would reflect over the model's properties first.
-    static func insert(_ book: Book, on db: any Database) async throws -> Int {
-        let insert = try BookQueries.sql(db).insert(into: Book.schema).columns(insertColumns).values(values(of: book))
+    ///
+    /// With `writer` (SQLite), on its one thread: new books are written one after another there,
+    /// not by two event loops' connections that would meet SQLite's write lock (`DirectSQLite`).
+    static func insert(_ book: Book, on db: any Database, writer: DirectSQLite? = nil) async throws -> Int {
+        let sql = try BookQueries.sql(db)
+        let insert = sql.insert(into: Book.schema).columns(insertColumns).values(values(of: book))
+        if let writer {
+            let (text, binds) = sql.serialize(insert.returning("id").query)
+            if let values = BookRows.sqliteBindings(binds) {
+                BookRows.log(text, binds, sql, db)
+                return try await writer.read(text, values, on: db.eventLoop) { rows in
+                    guard try rows.next(), rows.isInteger(0) else { throw DirectSQLite.Failure(description: "no id") }
+                    let id = rows.int(0)
+                    _ = try rows.next()  // to the end: the statement is done, the row written
+                    return id
+                }.get()
+            }
+        }
         if let mysql = db as? FluentMariaDBDatabase {
             return Int(try await mysql.run(insert.query) { _ in }.lastInsertID)
         }

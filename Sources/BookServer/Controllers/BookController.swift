@@ -77,7 +77,7 @@ struct BookController: RouteCollection {
         let now = Date()
         book.createdAt = now  // as Fluent's timestamps would be set
         book.updatedAt = now
-        book.id = try await BookBulkController.insert(book, on: req.db)
+        book.id = try await BookBulkController.insert(book, on: req.db, writer: req.application.sqliteWriter)
         return BookDTO(book).jsonResponse(status: .created)
     }
 

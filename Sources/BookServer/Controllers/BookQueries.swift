@@ -106,7 +106,7 @@ enum BookQueries {
     }
 
     /// The filtered books in order, as the JSON array the seed's clients ask for.
-    static func listJSON(_ filter: Filter, on db: any Database, reader: SQLiteReader?) throws -> EventLoopFuture<ByteBuffer> {
+    static func listJSON(_ filter: Filter, on db: any Database, reader: DirectSQLite?) throws -> EventLoopFuture<ByteBuffer> {
         let sql = try sql(db)
         return planned(filter, on: db, reader: reader).flatMap { filter in
             let query = filter.order(filter.restrict(sql.select().columns(columns).from("books")))
@@ -115,7 +115,7 @@ enum BookQueries {
     }
 
     /// The filter with its search planned for SQLite's trigram index (`SQLiteSearchPlan`).
-    static func planned(_ filter: Filter, on db: any Database, reader: SQLiteReader?) -> EventLoopFuture<Filter> {
+    static func planned(_ filter: Filter, on db: any Database, reader: DirectSQLite?) -> EventLoopFuture<Filter> {
         guard let reader, let search = filter.search else { return db.eventLoop.makeSucceededFuture(filter) }
         return SQLiteSearchPlan.query(for: search.term, reader: reader, on: db.eventLoop).map { trigrams in
             var filter = filter
@@ -130,7 +130,7 @@ enum BookQueries {
     /// A page of the filtered books and how many there are in all. A user's whole library is
     /// counted by `users.book_count` in the same query (one round trip); a filtered one, or a page
     /// with no books on it, by `count`.
-    static func page(_ filter: Filter, range: Range<Int>, on db: any Database, reader: SQLiteReader?) async throws -> (
+    static func page(_ filter: Filter, range: Range<Int>, on db: any Database, reader: DirectSQLite?) async throws -> (
         count: Int, books: [BookDTO]
     ) {
         let filter = try await planned(filter, on: db, reader: reader).get()
@@ -164,7 +164,7 @@ enum BookQueries {
     }
 
     /// One of the owner's books; someone else's is indistinguishable from a missing one.
-    static func one(id: Int, ownerID: Int, on db: any Database, reader: SQLiteReader?) async throws -> BookDTO? {
+    static func one(id: Int, ownerID: Int, on db: any Database, reader: DirectSQLite?) async throws -> BookDTO? {
         let query = try sql(db).select().columns(columns).from("books")
             .where(SQLColumn("id"), .equal, SQLBind(id)).where(SQLColumn("user_id"), .equal, SQLBind(ownerID))
             .limit(1)

@@ -3,6 +3,7 @@ import Fluent
 import MariaDBKit
 import PostgresKit
 import SQLKit
+import SQLiteKit
 import SQLiteNIO
 import Vapor
 
@@ -13,13 +14,13 @@ import Vapor
 /// books (docs/benchmarks.md). The query is still built and serialized by SQLKit, and logged as
 /// SQLKit logs it; another database takes the SQLKit path.
 enum BookRows {
-    static func fetch(_ query: SQLSelectBuilder, on db: any Database, reader: SQLiteReader?) async throws -> [BookDTO] {
+    static func fetch(_ query: SQLSelectBuilder, on db: any Database, reader: DirectSQLite?) async throws -> [BookDTO] {
         try await fetch(query, total: false, on: db, reader: reader).books
     }
 
     /// With `total`, the query's first column is a count (`total`) before `BookQueries.columns`;
     /// it is read from the first row (nil when there is none).
-    static func fetch(_ query: SQLSelectBuilder, total: Bool, on db: any Database, reader: SQLiteReader?) async throws -> (
+    static func fetch(_ query: SQLSelectBuilder, total: Bool, on db: any Database, reader: DirectSQLite?) async throws -> (
         total: Int?, books: [BookDTO]
     ) {
         let sql = try BookQueries.sql(db)
@@ -30,7 +31,7 @@ enum BookRows {
                 var count: Int?
                 var books: [BookDTO] = []
                 while try rows.next() {
-                    var columns = SQLiteReaderColumns(rows: rows, offset: total ? 1 : 0)
+                    var columns = DirectSQLiteColumns(rows: rows, offset: total ? 1 : 0)
                     if total { count = try columns.int(BookRows.totalColumn) }
                     books.append(try BookDTO(reading: &columns))
                 }
@@ -70,7 +71,7 @@ enum BookRows {
     ///
     /// Future-based, not async: on SQLite the event loop hands the query to a reader thread and
     /// gets the bytes back, with no task and no hop through the concurrency pool in between.
-    static func jsonArray(_ query: SQLSelectBuilder, on db: any Database, reader: SQLiteReader?) -> EventLoopFuture<ByteBuffer> {
+    static func jsonArray(_ query: SQLSelectBuilder, on db: any Database, reader: DirectSQLite?) -> EventLoopFuture<ByteBuffer> {
         if let reader, let sql = db as? any SQLDatabase {
             let (text, binds) = sql.serialize(query.select)
             if let values = sqliteBindings(binds) {
@@ -107,19 +108,10 @@ enum BookRows {
             level: level, "Executing query", metadata: ["sql": .string(text), "binds": .array(binds.map { .string("\($0)") })])
     }
 
-    /// Our lists bind only numbers, text and flags; anything else takes the SQLKit path.
+    /// The binds as sqlite-nio (and so Fluent) would send them; nil for one it cannot encode.
     static func sqliteBindings(_ binds: [any Encodable & Sendable]) -> [SQLiteData]? {
-        var values: [SQLiteData] = []
-        values.reserveCapacity(binds.count)
-        for bind in binds {
-            switch bind {
-            case let value as Int: values.append(.integer(value))
-            case let value as String: values.append(.text(value))
-            case let value as Bool: values.append(.integer(value ? 1 : 0))
-            default: return nil
-            }
-        }
-        return values
+        let encoder = SQLiteDataEncoder()
+        return try? binds.map { try encoder.encode($0) }
     }
 
     /// Our lists bind only numbers, text and flags; anything else takes the SQLKit path.
@@ -184,9 +176,9 @@ extension BookRows.Mismatch {
     init(_ column: Int) { self.init(column: column == BookRows.totalColumn ? "total" : BookQueries.columns[column]) }
 }
 
-/// A row of `SQLiteReader`, column after column from `offset`, each read as sqlite-nio reads it.
-struct SQLiteReaderColumns: BookColumns {
-    let rows: SQLiteReader.Rows
+/// A row of `DirectSQLite`, column after column from `offset`, each read as sqlite-nio reads it.
+struct DirectSQLiteColumns: BookColumns {
+    let rows: DirectSQLite.Rows
     let offset: Int
 
     /// `column` is a place in `BookQueries.columns` (or `BookRows.totalColumn`, just before them).
@@ -208,13 +200,13 @@ struct SQLiteReaderColumns: BookColumns {
     mutating func optionalDate(_ column: Int) throws -> Date? { try value(column) }
 }
 
-extension SQLiteReader.Rows {
+extension DirectSQLite.Rows {
     /// The row (`BookQueries.columns`) as the book object `BookDTO.write` would make of it,
     /// written straight from SQLite's values: text from its bytes, whole numbers as they are;
-    /// anything else (a date, a flag, a value of an unexpected type) read as `SQLiteReaderColumns`
+    /// anything else (a date, a flag, a value of an unexpected type) read as `DirectSQLiteColumns`
     /// reads it.
     func writeBook(to json: inout JSONWriter) throws {
-        var columns = SQLiteReaderColumns(rows: self, offset: 0)
+        var columns = DirectSQLiteColumns(rows: self, offset: 0)
         json.beginObject()
         try BookDTO.keyBytes.withUnsafeBytes { keys in
             for (column, slot) in BookDTO.slots.enumerated() {

@@ -39,7 +39,7 @@ enum SQLiteSearchPlan {
 
     /// The FTS5 query for `term` (its rarest trigrams, `AND`ed), or nil for a term too short for
     /// the index.
-    static func query(for term: String, reader: SQLiteReader, on eventLoop: any EventLoop) -> EventLoopFuture<String?> {
+    static func query(for term: String, reader: DirectSQLite, on eventLoop: any EventLoop) -> EventLoopFuture<String?> {
         let trigrams = trigrams(of: term)
         guard trigrams.count > trigramsAsked else {
             return eventLoop.makeSucceededFuture(trigrams.isEmpty ? nil : trigrams.map(phrase).joined(separator: " AND "))

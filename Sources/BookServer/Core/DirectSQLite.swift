@@ -6,30 +6,34 @@ import SQLiteNIO
 import Vapor
 import VaporCSQLite
 
-/// Read-only connections of our own to the SQLite file, for the hot reads (lists, pages, one
-/// book). In WAL mode they read beside Fluent's connections and its writer, each read seeing what
-/// was committed when it began.
+/// Connections of our own to the SQLite file, on threads of their own: readers for the hot reads
+/// (lists, pages, one book) and one writer for new books. In WAL mode the readers read beside
+/// Fluent's connections and the writer, each read seeing what was committed when it began.
 ///
 /// Why not Fluent's connections: sqlite-nio's future-based `query`, the one they offer, schedules
 /// one event-loop task per row (10,000 of them for the seed client's list, more than reading the
 /// rows cost), prepares the statement anew each time and makes a `String` of every text value.
-/// Here a read is one hop to a reader thread and back; each connection keeps its prepared
-/// statements; the row is read in place (`Rows`), text written into the JSON from SQLite's own
-/// bytes.
+/// Here a statement is one hop to a thread and back; each connection keeps its prepared
+/// statements; a row is read in place (`Rows`), text written into the JSON from SQLite's own
+/// bytes. And Fluent keeps a connection per event loop: two inserts at once on two loops meet
+/// SQLite's write lock, and the loser sleeps (1, 2, 5 … ms, `busy_timeout`) with its loop's
+/// queries queued behind it. The one writer thread takes inserts in turn instead.
 ///
 /// The same SQLite library as sqlite-nio's (its `VaporCSQLite`, `sqlite_nio_`-prefixed): a second
 /// copy of SQLite in the process would keep its own table of POSIX locks, and closing one copy's
 /// file descriptor would drop the other's locks (sqlite.org, "How To Corrupt An SQLite Database
 /// File", 2.2.1).
-final class SQLiteReader: Sendable {
+final class DirectSQLite: Sendable {
     let path: String
+    let writable: Bool
     private let threads: NIOThreadPool
-    /// Connections not in use; a thread takes one for each read (there are never more reads at
+    /// Connections not in use; a thread takes one for each statement (there are never more at
     /// once than threads, so one is always there or can be opened).
     private let idle = NIOLockedValueBox<[Connection]>([])
 
-    init(path: String, threads: Int) {
+    init(path: String, threads: Int, writable: Bool) {
         self.path = path
+        self.writable = writable
         self.threads = NIOThreadPool(numberOfThreads: max(1, threads))
         self.threads.start()
     }
@@ -40,7 +44,7 @@ final class SQLiteReader: Sendable {
         idle.withLockedValue { $0 = [] }
     }
 
-    /// Runs `sql` with `binds` on a reader thread; `body` steps through the rows there.
+    /// Runs `sql` with `binds` on one of the threads; `body` steps through the rows there.
     func read<T: Sendable>(
         _ sql: String, _ binds: [SQLiteData], on eventLoop: any EventLoop,
         _ body: @escaping @Sendable (inout Rows) throws -> T
@@ -54,7 +58,8 @@ final class SQLiteReader: Sendable {
         -> EventLoopFuture<T>
     {
         threads.runIfActive(eventLoop: eventLoop) {
-            let connection = try self.idle.withLockedValue { $0.popLast() } ?? Connection(path: self.path)
+            let connection =
+                try self.idle.withLockedValue { $0.popLast() } ?? Connection(path: self.path, writable: self.writable)
             defer { self.idle.withLockedValue { $0.append(connection) } }
             return try body(connection)
         }
@@ -70,18 +75,23 @@ final class SQLiteReader: Sendable {
         private let handle: OpaquePointer
         private var statements: [String: OpaquePointer] = [:]
 
-        init(path: String) throws {
+        init(path: String, writable: Bool) throws {
             var handle: OpaquePointer?
-            let flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+            let flags = (writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY) | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
             let status = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)
             guard status == SQLITE_OK, let handle else {
                 let message = handle.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "out of memory"
                 sqlite_nio_sqlite3_close(handle)
-                throw Failure(description: "opening \(path) to read: \(message)")
+                throw Failure(description: "opening \(path): \(message)")
             }
             self.handle = handle
-            // A checkpoint's brief exclusive moment waits instead of failing the read.
-            sqlite_nio_sqlite3_busy_timeout(handle, Int32(SQLiteTuning.busyTimeoutMilliseconds))
+            // Another connection's write (or a checkpoint's brief exclusive moment) is waited for
+            // in short naps, for up to `SQLiteTuning.busyTimeoutMilliseconds`.
+            sqlite_nio_sqlite3_busy_handler(handle, DirectSQLite.busy, nil)
+            if writable {
+                // As SQLiteTuning sets Fluent's connections (the file is in WAL mode already).
+                sqlite_nio_sqlite3_exec(handle, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON", nil, nil, nil)
+            }
         }
 
         func close() {
@@ -104,12 +114,12 @@ final class SQLiteReader: Sendable {
                     case .float(let value): sqlite_nio_sqlite3_bind_double(statement, place, value)
                     case .text(let value):
                         sqlite_nio_sqlite3_bind_text64(
-                            statement, place, value, UInt64(value.utf8.count), SQLiteReader.transient, UInt8(SQLITE_UTF8))
+                            statement, place, value, UInt64(value.utf8.count), DirectSQLite.transient, UInt8(SQLITE_UTF8))
                     case .null: sqlite_nio_sqlite3_bind_null(statement, place)
                     case .blob(let value):
                         value.withUnsafeReadableBytes {
                             sqlite_nio_sqlite3_bind_blob64(
-                                statement, place, $0.baseAddress, UInt64($0.count), SQLiteReader.transient)
+                                statement, place, $0.baseAddress, UInt64($0.count), DirectSQLite.transient)
                         }
                     }
                 guard status == SQLITE_OK else { throw failure() }
@@ -182,23 +192,36 @@ final class SQLiteReader: Sendable {
         }
     }
 
+    /// SQLite's busy handler: naps of 50 µs for the first 10 ms (a write lasts a fraction of a
+    /// millisecond), then of 1 ms, until `SQLiteTuning.busyTimeoutMilliseconds` (then SQLite
+    /// answers "database is locked"). The `busy_timeout` pragma's naps start at 1 ms.
+    fileprivate static let busy: @convention(c) (UnsafeMutableRawPointer?, Int32) -> Int32 = { _, tries in
+        let short: Int32 = 200
+        guard tries < short + Int32(SQLiteTuning.busyTimeoutMilliseconds) - 10 else { return 0 }
+        usleep(tries < short ? 50 : 1000)
+        return 1
+    }
+
     /// SQLite copies a bound value before the call returns.
     fileprivate static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 }
 
 extension Application {
-    private struct SQLiteReaderKey: StorageKey { typealias Value = SQLiteReader }
+    private struct ReaderKey: StorageKey { typealias Value = DirectSQLite }
+    private struct WriterKey: StorageKey { typealias Value = DirectSQLite }
 
-    /// The readers of the SQLite file, when that is the database (see `SQLiteReader`).
-    var sqliteReader: SQLiteReader? {
-        storage[SQLiteReaderKey.self]
-    }
+    /// The readers of the SQLite file, when that is the database (see `DirectSQLite`).
+    var sqliteReader: DirectSQLite? { storage[ReaderKey.self] }
+    /// The one writer of new books to the SQLite file, when that is the database.
+    var sqliteWriter: DirectSQLite? { storage[WriterKey.self] }
 
     /// Opens readers of the SQLite file at `path` (a thread and a connection per core, opened
-    /// as they are first needed), closed when the application shuts down.
-    func useSQLiteReader(path: String) async {
+    /// as they are first needed) and its writer, closed when the application shuts down.
+    func useDirectSQLite(path: String) async {
         await storage.setWithAsyncShutdown(
-            SQLiteReaderKey.self, to: SQLiteReader(path: path, threads: System.coreCount),
+            ReaderKey.self, to: DirectSQLite(path: path, threads: System.coreCount, writable: false),
             onShutdown: { try await $0.shutdown() })
+        await storage.setWithAsyncShutdown(
+            WriterKey.self, to: DirectSQLite(path: path, threads: 1, writable: true), onShutdown: { try await $0.shutdown() })
     }
 }
