@@ -67,6 +67,7 @@ public func configure(_ app: Application) async throws {
     app.migrations.add(AddUserBookCount())
     app.migrations.add(AddSearchTrigramIndex())
     app.migrations.add(AddSQLiteSearchIndex())
+    app.migrations.add(AddSQLiteBookVersion())
 
     // services
     app.passwords.use(.bcrypt(cost: config.passwordHashCost))

@@ -133,6 +133,11 @@ enum BookQueries {
     static func page(_ filter: Filter, range: Range<Int>, on db: any Database, reader: DirectSQLite?) async throws -> (
         count: Int, books: [BookDTO]
     ) {
+        if let reader, range.lowerBound >= deferredJoinOffset, let key = PageBookmarks.key(filter),
+            let page = try await reader.bookmarks.page(key, range: range, reader: reader, on: db.eventLoop)
+        {
+            return page
+        }
         let filter = try await planned(filter, on: db, reader: reader).get()
         // How the count comes with the rows: a whole library's from users.book_count; a search's
         // as a window over the matches the search finds anyway (one search, not two). A filter

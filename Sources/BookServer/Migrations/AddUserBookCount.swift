@@ -14,28 +14,7 @@ struct AddUserBookCount: AsyncMigration {
         try await sql.raw("ALTER TABLE users ADD COLUMN book_count BIGINT NOT NULL DEFAULT 0").run()
         try await sql.raw("UPDATE users SET book_count = (SELECT COUNT(*) FROM books WHERE books.user_id = users.id)").run()
         if sql.dialect.name == "sqlite" {
-            try await sql.raw(
-                """
-                CREATE TRIGGER books_count_insert AFTER INSERT ON books BEGIN
-                  UPDATE users SET book_count = book_count + 1 WHERE id = NEW.user_id;
-                END
-                """
-            ).run()
-            try await sql.raw(
-                """
-                CREATE TRIGGER books_count_delete AFTER DELETE ON books BEGIN
-                  UPDATE users SET book_count = book_count - 1 WHERE id = OLD.user_id;
-                END
-                """
-            ).run()
-            try await sql.raw(
-                """
-                CREATE TRIGGER books_count_move AFTER UPDATE OF user_id ON books WHEN OLD.user_id <> NEW.user_id BEGIN
-                  UPDATE users SET book_count = book_count - 1 WHERE id = OLD.user_id;
-                  UPDATE users SET book_count = book_count + 1 WHERE id = NEW.user_id;
-                END
-                """
-            ).run()
+            try await Self.sqliteTriggers(sql)
         } else if sql.dialect.name == "mysql" {
             // Row triggers, as on SQLite, but BEFORE the row is written: the owner's row is locked for
             // writing before the foreign key check would share-lock it, so two parallel inserts for one
@@ -116,5 +95,31 @@ struct AddUserBookCount: AsyncMigration {
         }
         if sql.dialect.name == "postgresql" { try await sql.raw("DROP FUNCTION books_count_change()").run() }
         try await sql.raw("ALTER TABLE users DROP COLUMN book_count").run()
+    }
+
+    /// The row triggers on SQLite (`AddSQLiteBookVersion` replaces them, and puts them back when reverted).
+    static func sqliteTriggers(_ sql: any SQLDatabase) async throws {
+        try await sql.raw(
+            """
+            CREATE TRIGGER books_count_insert AFTER INSERT ON books BEGIN
+              UPDATE users SET book_count = book_count + 1 WHERE id = NEW.user_id;
+            END
+            """
+        ).run()
+        try await sql.raw(
+            """
+            CREATE TRIGGER books_count_delete AFTER DELETE ON books BEGIN
+              UPDATE users SET book_count = book_count - 1 WHERE id = OLD.user_id;
+            END
+            """
+        ).run()
+        try await sql.raw(
+            """
+            CREATE TRIGGER books_count_move AFTER UPDATE OF user_id ON books WHEN OLD.user_id <> NEW.user_id BEGIN
+              UPDATE users SET book_count = book_count - 1 WHERE id = OLD.user_id;
+              UPDATE users SET book_count = book_count + 1 WHERE id = NEW.user_id;
+            END
+            """
+        ).run()
     }
 }
