@@ -54,3 +54,26 @@ struct SQLiteSearchPlanTests {
         #expect(SQLiteSearchPlan.phrase("AND") == "\"AND\"")
     }
 }
+
+@Suite("Page bookmarks: which lists keep the ids of their order")
+struct PageBookmarksTests {
+    @Test func anUnfilteredListInOneNotNullColumnsOrder() {
+        var filter = BookQueries.Filter(ownerID: 7)
+        #expect(PageBookmarks.key(filter) == .init(owner: 7, column: "id", descending: false))
+        filter.sorts = [("title", true)]
+        #expect(PageBookmarks.key(filter) == .init(owner: 7, column: "title", descending: true))
+        filter.sorts = [("created_at", false)]  // may be null: a row value comparison would not hold
+        #expect(PageBookmarks.key(filter) == nil)
+        filter.sorts = [("title", false), ("author", true)]
+        #expect(PageBookmarks.key(filter) == nil)
+    }
+
+    @Test func notAFilteredOne() {
+        var filter = BookQueries.Filter(ownerID: 7)
+        filter.isAvailable = true
+        #expect(PageBookmarks.key(filter) == nil)
+        filter = BookQueries.Filter(ownerID: 7)
+        filter.search = BookQueries.searchPredicate("dune")
+        #expect(PageBookmarks.key(filter) == nil)
+    }
+}
