@@ -67,7 +67,7 @@ public func configure(_ app: Application) async throws {
     app.migrations.add(AddUserBookCount())
     app.migrations.add(AddSearchTrigramIndex())
     app.migrations.add(AddSQLiteSearchIndex())
-    app.migrations.add(AddSQLiteBookVersion())
+    app.migrations.add(AddBookVersion())
 
     // services
     app.passwords.use(.bcrypt(cost: config.passwordHashCost))
@@ -78,6 +78,7 @@ public func configure(_ app: Application) async throws {
     app.localTokens = await LocalTokens(
         secret: config.secretKey, accessLifetime: config.accessTokenLifetime, refreshLifetime: config.refreshTokenLifetime)
     app.oneTimeTokens = OneTimeTokens(secret: config.secretKey, lifetime: config.oneTimeTokenLifetime)
+    app.pageBookmarks = PageBookmarks()
     app.principalCache = PrincipalCache(lifetime: .milliseconds(Int64(config.authCacheMilliseconds)))
     let transport: any MailTransport =
         if let smtp = config.smtp {

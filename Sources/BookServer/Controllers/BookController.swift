@@ -57,7 +57,8 @@ struct BookController: RouteCollection {
             page.multipliedReportingOverflow(by: size).overflow
             ? (Int.max - size, Int.max) : ((page - 1) * size, page * size)
         let (count, books) = try await BookQueries.page(
-            filter, range: start..<end, on: req.db, reader: req.application.sqliteReader)
+            filter, range: start..<end, on: req.db, reader: req.application.sqliteReader, bookmarks: req.application.pageBookmarks
+        )
         let lastPage = max(1, (count + size - 1) / size)
         guard page <= lastPage else { throw APIError(.notFound, "Invalid page.") }
         let dto = PageDTO(

@@ -130,11 +130,13 @@ enum BookQueries {
     /// A page of the filtered books and how many there are in all. A user's whole library is
     /// counted by `users.book_count` in the same query (one round trip); a filtered one, or a page
     /// with no books on it, by `count`.
-    static func page(_ filter: Filter, range: Range<Int>, on db: any Database, reader: DirectSQLite?) async throws -> (
+    static func page(
+        _ filter: Filter, range: Range<Int>, on db: any Database, reader: DirectSQLite?, bookmarks: PageBookmarks? = nil
+    ) async throws -> (
         count: Int, books: [BookDTO]
     ) {
-        if let reader, range.lowerBound >= deferredJoinOffset, let key = PageBookmarks.key(filter),
-            let page = try await reader.bookmarks.page(key, range: range, reader: reader, on: db.eventLoop)
+        if let bookmarks, range.lowerBound >= deferredJoinOffset, PageBookmarks.supports(db), let key = PageBookmarks.key(filter),
+            let page = try await bookmarks.page(key, range: range, on: db, reader: reader)
         {
             return page
         }

@@ -23,46 +23,94 @@ enum BookRows {
     static func fetch(_ query: SQLSelectBuilder, total: Bool, on db: any Database, reader: DirectSQLite?) async throws -> (
         total: Int?, books: [BookDTO]
     ) {
+        if let read = try await fetch(query.select, leading: total ? 1 : 0, on: db, reader: reader) {
+            return (read.leading.first, read.books)
+        }
+        let rows = try await query.all()  // SQLKit logs this one itself
+        let count = try total ? rows.first?.decode(column: "total", as: Int.self) : nil
+        return (count, try rows.map(BookDTO.init(row:)))
+    }
+
+    /// Runs `expression` (whole numbers in its first `leading` columns, then `BookQueries.columns`)
+    /// straight through the driver: on SQLite through `reader`, on PostgreSQL and MySQL by
+    /// position. The leading numbers are those of the first row (none when there is no row).
+    /// Nil for a database (or a bind) that takes the SQLKit path.
+    static func fetch(_ expression: any SQLExpression, leading: Int, on db: any Database, reader: DirectSQLite?) async throws -> (
+        leading: [Int], books: [BookDTO]
+    )? {
         let sql = try BookQueries.sql(db)
-        let (text, binds) = sql.serialize(query.select)
+        let (text, binds) = sql.serialize(expression)
         if let reader, let values = sqliteBindings(binds) {
             log(text, binds, sql, db)
             return try await reader.read(text, values, on: db.eventLoop) { rows in
-                var count: Int?
+                var first: [Int]?
                 var books: [BookDTO] = []
                 while try rows.next() {
-                    var columns = DirectSQLiteColumns(rows: rows, offset: total ? 1 : 0)
-                    if total { count = try columns.int(BookRows.totalColumn) }
+                    var columns = DirectSQLiteColumns(rows: rows, offset: leading)
+                    if first == nil { first = (0..<leading).map { rows.int($0) } }
                     books.append(try BookDTO(reading: &columns))
                 }
-                return (count, books)
+                return (first ?? [], books)
             }.get()
         }
-        var count: Int?
-        if let postgres = db as? any PostgresDatabase, let bindings = postgresBindings(binds) {
-            log(text, binds, sql, db)
-            let result = try await postgres.withConnection {
-                $0.query(PostgresQuery(unsafeSQL: text, binds: bindings), logger: db.logger)
-            }.get()
-            let books = try result.rows.map { row in
+        if let rows = try await postgresRows(text, binds, sql, db) {
+            var first: [Int]?
+            let books = try rows.map { row in
                 var cells = PostgresCells(row.makeIterator())
-                if total { count = try cells.int(BookRows.totalColumn) }
+                let numbers = try (0..<leading).map { _ in try cells.int(BookRows.totalColumn) }
+                if first == nil { first = numbers }
                 return try BookDTO(reading: &cells)
             }
-            return (count, books)
+            return (first ?? [], books)
         }
         if let mysql = db as? FluentMariaDBDatabase {
-            let result = try await mysql.run(query.select) { _ in }  // logs as SQLKit would
+            let result = try await mysql.run(expression) { _ in }  // logs as SQLKit would
+            var first: [Int]?
             let books = try result.rows.map { values in
                 var cells = MariaDBCells(values.makeIterator())
-                if total { count = try cells.int(BookRows.totalColumn) }
+                let numbers = try (0..<leading).map { _ in try cells.int(BookRows.totalColumn) }
+                if first == nil { first = numbers }
                 return try BookDTO(reading: &cells)
             }
-            return (count, books)
+            return (first ?? [], books)
         }
-        let rows = try await query.all()  // SQLKit logs this one itself
-        count = try total ? rows.first?.decode(column: "total", as: Int.self) : nil
-        return (count, try rows.map(BookDTO.init(row:)))
+        return nil
+    }
+
+    /// Rows of whole numbers only, straight through the driver as `fetch` reads them; nil for a
+    /// database that takes the SQLKit path.
+    static func numbers(_ expression: any SQLExpression, columns: Int, on db: any Database, reader: DirectSQLite?) async throws
+        -> [[Int]]?
+    {
+        let sql = try BookQueries.sql(db)
+        let (text, binds) = sql.serialize(expression)
+        if let reader, let values = sqliteBindings(binds) {
+            log(text, binds, sql, db)
+            return try await reader.read(text, values, on: db.eventLoop) { rows in
+                var all: [[Int]] = []
+                while try rows.next() { all.append((0..<columns).map { rows.int($0) }) }
+                return all
+            }.get()
+        }
+        if let rows = try await postgresRows(text, binds, sql, db) {
+            return try rows.map { row in
+                var cells = PostgresCells(row.makeIterator())
+                return try (0..<columns).map { _ in try cells.int(BookRows.totalColumn) }
+            }
+        }
+        return nil
+    }
+
+    /// The rows of `text` from PostgreSQL straight through PostgresNIO, logged as SQLKit logs a
+    /// query; nil for another database or a bind that is not one of ours.
+    static func postgresRows(_ text: String, _ binds: [any Encodable & Sendable], _ sql: any SQLDatabase, _ db: any Database)
+        async throws -> [PostgresRow]?
+    {
+        guard let postgres = db as? any PostgresDatabase, let bindings = postgresBindings(binds) else { return nil }
+        log(text, binds, sql, db)
+        return try await postgres.withConnection {
+            $0.query(PostgresQuery(unsafeSQL: text, binds: bindings), logger: db.logger)
+        }.get().rows
     }
 
     /// The books of `query` as a JSON array. On SQLite each is written from the row as it is read,

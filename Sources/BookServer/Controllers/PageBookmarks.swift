@@ -1,22 +1,26 @@
+import Fluent
 import NIOConcurrencyHelpers
-import NIOCore
-import SQLiteNIO
+import SQLKit
+import Vapor
 
-/// Deep pages of a large library on SQLite without counting through every book before them.
+/// Deep pages of a large library without counting through every book before them.
 ///
-/// `OFFSET 74950` makes SQLite step through 74,950 index entries for page 1,500 of 50 (about 1 ms
-/// of the 2 cores' time for each such page). Once a library's order has been read, this keeps the
-/// id of every `spacing`-th book in it (100,000 books: 391 ids), and a deep page starts from the
-/// nearest one, a seek in the (owner, column, id) index, skipping fewer than `spacing` books.
+/// `OFFSET 74950` makes the database step through 74,950 index entries for page 1,500 of 50 (about
+/// 1 ms of the 2 cores' time on SQLite, 5 on PostgreSQL, for each such page). Once a library's
+/// order has been read, this keeps the id of every `spacing`-th book in it (100,000 books: 391
+/// ids), and a deep page starts from the nearest one, a seek in the (owner, column, id) index,
+/// skipping fewer than `spacing` books.
 ///
-/// The ids are those of one `users.books_version` (`AddSQLiteBookVersion`: every write to the
-/// user's books changes it, whichever replica or tool made it). The page's own query reads the
-/// version with the rows; a page read from ids of another version is thrown away and read the
-/// usual way, so a page is never stale. The ids are read again once a version has held from one
-/// deep page to the next (a library written to all the time is not read again and again).
+/// The ids are those of one `users.books_version` (`AddBookVersion`: every write to the user's
+/// books changes it, whichever replica or tool made it). The ids and the version are read by one
+/// statement, and a page's own query reads the version with its rows; a page read from ids of
+/// another version is thrown away and read the usual way, so a page is never stale. The ids are
+/// read again once a version has held from one deep page to the next (a library written to all
+/// the time is not read again and again).
 ///
 /// For the unfiltered list in one column's order (`id`, `title`, `author`, `published_year`: never
-/// null, so a row value comparison holds), as the TUI and the seed's client page through it.
+/// null, so a row value comparison holds), as the TUI and the seed's client page through it; on
+/// SQLite and PostgreSQL (MySQL has no `books_version`).
 final class PageBookmarks: Sendable {
     static let spacing = 256
     /// The columns whose order can be kept: not null, with an (owner, column, id) index.
@@ -34,8 +38,11 @@ final class PageBookmarks: Sendable {
         var version: Int
         /// The id at position `k * spacing`, for each k.
         var ids: [Int]
-        /// A newer version seen since, waiting to hold for a second page before the ids are read again.
+        /// A newer version seen since, to hold for a second page before the ids are read again.
         var newer: Int?
+        /// The ids are being read: other pages meanwhile are read the usual way, not by reading
+        /// the whole order too.
+        var reading = false
     }
 
     private let table = NIOLockedValueBox<[Key: Marks]>([:])
@@ -48,95 +55,129 @@ final class PageBookmarks: Sendable {
         return Key(owner: filter.ownerID, column: sort.column, descending: sort.descending)
     }
 
+    /// Whether `db` keeps `users.books_version`.
+    static func supports(_ db: any Database) -> Bool {
+        guard let sql = db as? any SQLDatabase else { return false }
+        return sql.dialect.name == "sqlite" || sql.dialect.name == "postgresql"
+    }
+
     /// The page `range` of the list `key`, with the library's count; nil when it must be read the
-    /// usual way (past the end, the ids being read again, another version).
-    func page(_ key: Key, range: Range<Int>, reader: DirectSQLite, on eventLoop: any EventLoop) async throws -> (
+    /// usual way (past the end, the library changed since its ids were read).
+    func page(_ key: Key, range: Range<Int>, on db: any Database, reader: DirectSQLite?) async throws -> (
         count: Int, books: [BookDTO]
     )? {
-        let marks = try await self.marks(key, reader: reader, on: eventLoop)
         let mark = range.lowerBound / Self.spacing
-        guard let marks, mark < marks.ids.count else { return nil }
-        let column = "\"\(key.column)\""
-        let (compare, direction) = key.descending ? ("<=", "DESC") : (">=", "ASC")
-        let start =
+        guard let marks = try await self.marks(key, on: db, reader: reader), mark < marks.ids.count else { return nil }
+        let column = SQLIdentifier(key.column)
+        let (compare, direction): (SQLBinaryOperator, SQLDirection) =
+            key.descending ? (.lessThanOrEqual, .descending) : (.greaterThanOrEqual, .ascending)
+        // (user_id, column, id) from the kept book's on: the index's own order, so a seek.
+        let start: any SQLExpression =
             key.column == "id"
-            ? "id \(compare) ?2"
-            : "(\(column), id) \(compare) (SELECT \(column), id FROM books WHERE id = ?2)"
-        let sql = """
-            SELECT (SELECT book_count FROM users WHERE id = ?1), (SELECT books_version FROM users WHERE id = ?1), \
-            \(BookQueries.columns.map { "\"\($0)\"" }.joined(separator: ", ")) FROM books \
-            WHERE user_id = ?1 AND \(start) ORDER BY \(column) \(direction), id \(direction) LIMIT ?3 OFFSET ?4
+            ? SQLQueryString("user_id = \(bind: key.owner) AND id \(compare) \(bind: marks.ids[mark])")
+            : SQLQueryString(
+                """
+                user_id = \(bind: key.owner) AND (user_id, \(column), id) \(compare) \
+                (SELECT user_id, \(column), id FROM books WHERE id = \(bind: marks.ids[mark]))
+                """)
+        let query = SQLQueryString(
             """
-        let binds: [SQLiteData] = [
-            .integer(key.owner), .integer(marks.ids[mark]), .integer(range.count),
-            .integer(range.lowerBound - mark * Self.spacing),
-        ]
-        let read = try await reader.read(sql, binds, on: eventLoop) { rows in
-            var page: (count: Int, version: Int, books: [BookDTO])?
-            while try rows.next() {
-                if page == nil { page = (rows.int(0), rows.int(1), []) }
-                var columns = DirectSQLiteColumns(rows: rows, offset: 2)
-                page?.books.append(try BookDTO(reading: &columns))
-            }
-            return page
-        }.get()
-        guard let read else { return nil }
-        guard read.version == marks.version else {
-            saw(version: read.version, for: key)
+            SELECT (SELECT book_count FROM users WHERE id = \(bind: key.owner)) AS total, \
+            (SELECT books_version FROM users WHERE id = \(bind: key.owner)) AS version, \
+            \(SQLList(BookQueries.columns.map { SQLIdentifier($0) })) FROM books WHERE \(start) \
+            ORDER BY \(column) \(direction), id \(direction) \
+            LIMIT \(bind: range.count) OFFSET \(bind: range.lowerBound - mark * Self.spacing)
+            """)
+        guard let read = try await BookRows.fetch(query, leading: 2, on: db, reader: reader), read.leading.count == 2 else {
             return nil
         }
-        return (read.count, read.books)
+        guard read.leading[1] == marks.version else {
+            saw(version: read.leading[1], for: key)
+            return nil
+        }
+        return (read.leading[0], read.books)
     }
 
     /// The ids of `key`'s order: kept ones, or read now when there are none or when the version a
     /// page found last (`newer`) still holds; nil (read the page the usual way) when the library has
     /// changed again since.
-    private func marks(_ key: Key, reader: DirectSQLite, on eventLoop: any EventLoop) async throws -> Marks? {
-        let kept = table.withLockedValue { $0[key] }
-        if let kept, kept.newer == nil { return kept }
-        let column = "\"\(key.column)\""
-        let direction = key.descending ? "DESC" : "ASC"
-        let found = try await reader.session(on: eventLoop) { connection -> (version: Int, ids: [Int]?)? in
-            // One read transaction: the version and the order are of the same moment.
-            try connection.run("BEGIN", []) { _ in }
-            defer { _ = try? connection.run("COMMIT", []) { _ in } }
-            let version = try connection.run("SELECT books_version FROM users WHERE id = ?1", [.integer(key.owner)]) { rows in
-                try rows.next() ? rows.int(0) : nil
+    private func marks(_ key: Key, on db: any Database, reader: DirectSQLite?) async throws -> Marks? {
+        enum Plan { case use(Marks), read(newer: Int?), wait }
+        let plan = table.withLockedValue { table -> Plan in
+            guard var kept = table[key] else {
+                if table.count >= Self.capacity { table = [:] }
+                table[key] = Marks(version: -1, ids: [], reading: true)
+                return .read(newer: nil)
             }
-            guard let version else { return nil }
-            if let newer = kept?.newer, newer != version { return (version, nil) }
-            let order = "SELECT id FROM books WHERE user_id = ?1 ORDER BY \(column) \(direction), id \(direction)"
-            var ids: [Int] = []
-            try connection.run(order, [.integer(key.owner)]) { rows in
-                var position = 0
-                while try rows.next() {
-                    if position % Self.spacing == 0 { ids.append(rows.int(0)) }
-                    position += 1
+            if kept.reading { return .wait }
+            if kept.newer == nil { return .use(kept) }
+            kept.reading = true
+            table[key] = kept
+            return .read(newer: kept.newer)
+        }
+        switch plan {
+        case .use(let marks): return marks
+        case .wait: return nil
+        case .read(let newer):
+            do {
+                let read = try await readMarks(key, on: db, reader: reader)
+                return table.withLockedValue { table -> Marks? in
+                    guard let read else {
+                        table[key] = nil
+                        return nil
+                    }
+                    if let newer, newer != read.version {
+                        // Changed again since the last page: not worth reading yet.
+                        table[key] = Marks(version: -1, ids: [], newer: read.version)
+                        return nil
+                    }
+                    table[key] = read
+                    return read
                 }
+            } catch {
+                table.withLockedValue { $0[key] = nil }
+                throw error
             }
-            return (version, ids)
-        }.get()
-        guard let found else { return nil }
-        guard let ids = found.ids else {
-            saw(version: found.version, for: key)
+        }
+    }
+
+    /// The ids of every `spacing`-th book of `key`'s order and the version they are of: one
+    /// statement, so both are of the same moment. Nil for a user with no row.
+    private func readMarks(_ key: Key, on db: any Database, reader: DirectSQLite?) async throws -> Marks? {
+        let column = SQLIdentifier(key.column)
+        let direction: SQLDirection = key.descending ? .descending : .ascending
+        let query = SQLQueryString(
+            """
+            SELECT (SELECT books_version FROM users WHERE id = \(bind: key.owner)) AS version, id FROM \
+            (SELECT id, ROW_NUMBER() OVER (ORDER BY \(column) \(direction), id \(direction)) - 1 AS n \
+            FROM books WHERE user_id = \(bind: key.owner)) AS ordered \
+            WHERE n % \(unsafeRaw: String(Self.spacing)) = 0 ORDER BY n
+            """)
+        guard let rows = try await BookRows.numbers(query, columns: 2, on: db, reader: reader), let version = rows.first?[0]
+        else {
             return nil
         }
-        let fresh = Marks(version: found.version, ids: ids)
-        table.withLockedValue { table in
-            if table.count >= Self.capacity { table = [:] }
-            table[key] = fresh
-        }
-        return fresh
+        return Marks(version: version, ids: rows.map { $0[1] })
     }
 
     /// A page found `version`, not the kept ids' one: they are let go, and read again once a
     /// later page finds the same version (`marks(_:)`).
     private func saw(version: Int, for key: Key) {
         table.withLockedValue { table in
-            guard var marks = table[key] else { return }
+            guard var marks = table[key], !marks.reading else { return }
             marks.newer = version
             marks.ids = []
             table[key] = marks
         }
+    }
+}
+
+extension Application {
+    private struct PageBookmarksKey: StorageKey { typealias Value = PageBookmarks }
+
+    /// What the server learnt of the order of large libraries (`PageBookmarks`), set by `configure`.
+    var pageBookmarks: PageBookmarks {
+        get { storage[PageBookmarksKey.self]! }
+        set { storage[PageBookmarksKey.self] = newValue }
     }
 }

@@ -26,8 +26,6 @@ import VaporCSQLite
 final class DirectSQLite: Sendable {
     let path: String
     let writable: Bool
-    /// What the readers learnt of the order of large libraries (`PageBookmarks`).
-    let bookmarks = PageBookmarks()
     private let threads: NIOThreadPool
     /// Connections not in use; a thread takes one for each statement (there are never more at
     /// once than threads, so one is always there or can be opened).

@@ -39,30 +39,7 @@ struct AddUserBookCount: AsyncMigration {
         } else {
             // One function for the three statement triggers; each sees the transition tables it declares
             // (PostgreSQL allows no column list on a trigger with transition tables, hence the join).
-            try await sql.raw(
-                """
-                CREATE FUNCTION books_count_change() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN
-                  IF TG_OP = 'INSERT' THEN
-                    UPDATE users SET book_count = users.book_count + d.n
-                      FROM (SELECT user_id, COUNT(*) AS n FROM new_books GROUP BY user_id) AS d WHERE users.id = d.user_id;
-                  ELSIF TG_OP = 'DELETE' THEN
-                    UPDATE users SET book_count = users.book_count - d.n
-                      FROM (SELECT user_id, COUNT(*) AS n FROM old_books GROUP BY user_id) AS d WHERE users.id = d.user_id;
-                  ELSE
-                    -- Only books that changed owner count; an edit of a title touches no user.
-                    UPDATE users SET book_count = users.book_count + d.n
-                      FROM (SELECT user_id, SUM(n) AS n FROM (
-                              SELECT o.user_id, -1 AS n FROM old_books o JOIN new_books b ON b.id = o.id WHERE b.user_id <> o.user_id
-                              UNION ALL
-                              SELECT b.user_id, 1 FROM old_books o JOIN new_books b ON b.id = o.id WHERE b.user_id <> o.user_id
-                            ) AS moves GROUP BY user_id) AS d
-                      WHERE users.id = d.user_id;
-                  END IF;
-                  RETURN NULL;
-                END $$
-                """
-            ).run()
+            try await sql.raw(Self.postgresFunction(version: false)).run()
             try await sql.raw(
                 """
                 CREATE TRIGGER books_count_insert AFTER INSERT ON books REFERENCING NEW TABLE AS new_books
@@ -97,7 +74,7 @@ struct AddUserBookCount: AsyncMigration {
         try await sql.raw("ALTER TABLE users DROP COLUMN book_count").run()
     }
 
-    /// The row triggers on SQLite (`AddSQLiteBookVersion` replaces them, and puts them back when reverted).
+    /// The row triggers on SQLite (`AddBookVersion` replaces them, and puts them back when reverted).
     static func sqliteTriggers(_ sql: any SQLDatabase) async throws {
         try await sql.raw(
             """
@@ -121,5 +98,40 @@ struct AddUserBookCount: AsyncMigration {
             END
             """
         ).run()
+    }
+
+    /// The function of PostgreSQL's three statement triggers; with `version`, it also changes
+    /// `users.books_version` (`AddBookVersion`) for every write to a user's books.
+    static func postgresFunction(version: Bool) -> SQLQueryString {
+        let bump = version ? ", books_version = users.books_version + 1" : ""
+        // An edit that moves no book between users still changes its owner's version.
+        let edits =
+            version
+            ? "UPDATE users SET books_version = users.books_version + 1 "
+                + "WHERE id IN (SELECT user_id FROM old_books UNION SELECT user_id FROM new_books);"
+            : ""
+        return """
+            CREATE OR REPLACE FUNCTION books_count_change() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              IF TG_OP = 'INSERT' THEN
+                UPDATE users SET book_count = users.book_count + d.n\(unsafeRaw: bump)
+                  FROM (SELECT user_id, COUNT(*) AS n FROM new_books GROUP BY user_id) AS d WHERE users.id = d.user_id;
+              ELSIF TG_OP = 'DELETE' THEN
+                UPDATE users SET book_count = users.book_count - d.n\(unsafeRaw: bump)
+                  FROM (SELECT user_id, COUNT(*) AS n FROM old_books GROUP BY user_id) AS d WHERE users.id = d.user_id;
+              ELSE
+                \(unsafeRaw: edits)
+                -- Only books that changed owner count; an edit of a title touches no count.
+                UPDATE users SET book_count = users.book_count + d.n
+                  FROM (SELECT user_id, SUM(n) AS n FROM (
+                          SELECT o.user_id, -1 AS n FROM old_books o JOIN new_books b ON b.id = o.id WHERE b.user_id <> o.user_id
+                          UNION ALL
+                          SELECT b.user_id, 1 FROM old_books o JOIN new_books b ON b.id = o.id WHERE b.user_id <> o.user_id
+                        ) AS moves GROUP BY user_id) AS d
+                  WHERE users.id = d.user_id;
+              END IF;
+              RETURN NULL;
+            END $$
+            """
     }
 }

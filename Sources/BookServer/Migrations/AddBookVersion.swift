@@ -1,13 +1,19 @@
 import Fluent
 import SQLKit
 
-/// On SQLite, `users.books_version`: a number that changes with every write to the user's books
-/// (insert, update, delete, by any path: triggers), so that what was learnt of the order of a
-/// library (`PageBookmarks`) is known to still hold. The book-count triggers of `AddUserBookCount`
-/// are replaced by ones that keep both in one update of the owner's row.
-struct AddSQLiteBookVersion: AsyncMigration {
+/// On SQLite and PostgreSQL, `users.books_version`: a number that changes with every write to the
+/// user's books (insert, update, delete, by any path: triggers), so that what was learnt of the
+/// order of a library (`PageBookmarks`) is known to still hold. The book-count triggers of
+/// `AddUserBookCount` keep both: on SQLite they are replaced by ones that do so in one update of the
+/// owner's row, on PostgreSQL their function is.
+struct AddBookVersion: AsyncMigration {
     func prepare(on database: any Database) async throws {
         let sql = database as! any SQLDatabase
+        if sql.dialect.name == "postgresql" {
+            try await sql.raw("ALTER TABLE users ADD COLUMN books_version BIGINT NOT NULL DEFAULT 0").run()
+            try await sql.raw(AddUserBookCount.postgresFunction(version: true)).run()
+            return
+        }
         guard sql.dialect.name == "sqlite" else { return }
         try await sql.raw("ALTER TABLE users ADD COLUMN books_version INTEGER NOT NULL DEFAULT 0").run()
         for trigger in ["books_count_insert", "books_count_delete", "books_count_move"] {
@@ -40,6 +46,11 @@ struct AddSQLiteBookVersion: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         let sql = database as! any SQLDatabase
+        if sql.dialect.name == "postgresql" {
+            try await sql.raw(AddUserBookCount.postgresFunction(version: false)).run()
+            try await sql.raw("ALTER TABLE users DROP COLUMN books_version").run()
+            return
+        }
         guard sql.dialect.name == "sqlite" else { return }
         for trigger in ["books_count_insert", "books_count_delete", "books_count_move"] {
             try await sql.raw("DROP TRIGGER \(unsafeRaw: trigger)").run()
