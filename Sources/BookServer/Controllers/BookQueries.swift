@@ -153,7 +153,17 @@ enum BookQueries {
         } else if windowed {
             query.column(SQLQueryString(deep ? "page.total AS total" : "COUNT(*) OVER () AS total"))
         }
-        query.columns(columns.map { SQLColumn($0, table: "books") }).from("books")
+        query.columns(columns.map { SQLColumn($0, table: "books") })
+        if windowed, !deep, try sql(db).dialect.name == "postgresql" {
+            // The matches first, behind a fence (`OFFSET 0`): PostgreSQL otherwise may walk the
+            // primary key for the order and test every book of the user (15 ms over 100,000),
+            // not seeing that the window count reads every match anyway; from the trigram index
+            // the matches of `author 42` are read and sorted in 7 ms.
+            let matches = filter.restrict(try sql(db).select().column(SQLLiteral.all).from("books")).offset(0)
+            query.from(SQLAlias(SQLGroupExpression(matches.select), as: SQLIdentifier("books")))
+        } else {
+            query.from("books")
+        }
         if deep {
             // A deep page: the ids are found first, from the (owner, sort column, id) index alone,
             // and only the page's rows are read. PostgreSQL would otherwise read every skipped row.

@@ -71,14 +71,16 @@ final class PageBookmarks: Sendable {
         let column = SQLIdentifier(key.column)
         let (compare, direction): (SQLBinaryOperator, SQLDirection) =
             key.descending ? (.lessThanOrEqual, .descending) : (.greaterThanOrEqual, .ascending)
-        // (user_id, column, id) from the kept book's on: the index's own order, so a seek.
+        // (column, id) from the kept book's on, after `user_id =`: a seek in the (user_id, column,
+        // id) index on both databases (SQLite reads `(user_id, column, id) >= (…)` as a range of
+        // user ids and sorts; PostgreSQL takes both, this one faster).
         let start: any SQLExpression =
             key.column == "id"
             ? SQLQueryString("user_id = \(bind: key.owner) AND id \(compare) \(bind: marks.ids[mark])")
             : SQLQueryString(
                 """
-                user_id = \(bind: key.owner) AND (user_id, \(column), id) \(compare) \
-                (SELECT user_id, \(column), id FROM books WHERE id = \(bind: marks.ids[mark]))
+                user_id = \(bind: key.owner) AND (\(column), id) \(compare) \
+                (SELECT \(column), id FROM books WHERE id = \(bind: marks.ids[mark]))
                 """)
         let query = SQLQueryString(
             """
