@@ -90,7 +90,11 @@ final class PageBookmarks: Sendable {
             ORDER BY \(column) \(direction), id \(direction) \
             LIMIT \(bind: range.count) OFFSET \(bind: range.lowerBound - mark * Self.spacing)
             """)
-        guard let read = try await BookRows.fetch(query, leading: 2, on: db, reader: reader), read.leading.count == 2 else {
+        guard let read = try await BookRows.fetch(query, leading: 2, on: db, reader: reader) else { return nil }
+        guard read.leading.count == 2 else {
+            // No row: past the end, or the kept book is gone (so the library changed): the ids
+            // are read again once a version holds.
+            saw(version: -1, for: key)
             return nil
         }
         guard read.leading[1] == marks.version else {
