@@ -38,7 +38,12 @@ struct AddAccountSecurity: AsyncMigration {
     func revert(on database: any Database) async throws {
         try await database.schema(MailRequest.schema).delete()
         try await database.schema(RevokedTokenFamily.schema).delete()
+        let sql = database as! any SQLDatabase
+        // SQLite will not drop a column an index is on; the others drop the index with it.
+        if sql.dialect.name == "sqlite" { try await sql.drop(index: "issued_tokens_family_idx").run() }
         try await database.schema(IssuedToken.schema).deleteField("family").update()
-        try await database.schema(User.schema).deleteField("pending_email").deleteField("token_key").update()
+        // One column a statement: SQLite takes no list of DROP COLUMNs.
+        try await database.schema(User.schema).deleteField("pending_email").update()
+        try await database.schema(User.schema).deleteField("token_key").update()
     }
 }

@@ -17,7 +17,10 @@ struct AddBookOrderingIndexes: AsyncMigration {
     func revert(on database: any Database) async throws {
         let sql = database as! any SQLDatabase
         for column in Self.columns {
-            try await sql.drop(index: "books_user_id_\(column)_idx").run()
+            let drop = sql.drop(index: "books_user_id_\(column)_idx")
+            // MySQL wants the table (`DROP INDEX … ON books`); the others refuse it.
+            if MySQLSchema.isMySQL(database) { drop.on("books") }
+            try await drop.run()
         }
     }
 }
